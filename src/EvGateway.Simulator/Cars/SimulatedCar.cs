@@ -1,0 +1,164 @@
+namespace EvGateway.Simulator.Cars;
+
+/// <summary>
+/// A car whose battery really charges over (simulated) time. Both clouds' fakes read and command it; state advances
+/// lazily on every access from the last instant it was looked at, so a FakeTimeProvider drives it deterministically.
+/// Thread-safe: every member takes the car's lock.
+/// </summary>
+public sealed class SimulatedCar
+{
+    private readonly object gate = new();
+    private readonly TimeProvider time;
+    private DateTimeOffset lastAdvanced;
+    private double level;
+    private bool charging;
+    private bool chargeEnded;
+    private bool plugged;
+    private bool climateActive;
+    private bool locked = true;
+    private double odometerKm;
+    private double? chargeLimitPercent;
+    private DateTimeOffset carTimestamp;
+
+    public SimulatedCar(string vin, TimeProvider time, CarSpec spec, double level, bool plugged, bool charging, double odometerKm,
+        double latitude, double longitude)
+    {
+        Vin = vin;
+        this.time = time;
+        Spec = spec;
+        this.level = level;
+        this.plugged = plugged;
+        this.charging = plugged && charging;
+        this.odometerKm = odometerKm;
+        Latitude = latitude;
+        Longitude = longitude;
+        lastAdvanced = carTimestamp = time.GetUtcNow();
+    }
+
+    public string Vin { get; }
+    public CarSpec Spec { get; }
+    public double Latitude { get; }
+    public double Longitude { get; }
+    public double Altitude { get; init; } = 35;
+
+    /// <summary>Hook that lets a cloud fake start or stop charging at simulated instants (schedules, delayed starts).
+    /// Called under the car's lock with the instant being simulated; returns true to charge from then on.</summary>
+    public Func<DateTimeOffset, bool, bool>? ChargeSchedule { get; set; }
+
+    public CarSnapshot Read()
+    {
+        lock (gate)
+        {
+            Advance();
+            var power = charging ? Spec.ChargePowerKw : 0;
+            var target = Math.Min(100, chargeLimitPercent ?? 100);
+            int? remaining = charging ? (int)Math.Ceiling((target - level) / 100 * Spec.CapacityKwh / Spec.ChargePowerKw * 60) : null;
+            return new CarSnapshot(Vin, Math.Round(level, 1), Math.Round(level / 100 * Spec.CapacityKwh / Spec.ConsumptionKwhPer100Km * 100),
+                plugged, charging, chargeEnded, power, remaining, Math.Round(odometerKm, 1), Latitude, Longitude, Altitude,
+                climateActive, locked, carTimestamp, chargeLimitPercent);
+        }
+    }
+
+    public void StartCharging() => Mutate(() =>
+    {
+        if (plugged && level < Math.Min(100, chargeLimitPercent ?? 100))
+        {
+            charging = true;
+            chargeEnded = false;
+        }
+    });
+
+    public void StopCharging() => Mutate(() => charging = false);
+
+    public void Plug(bool isPlugged) => Mutate(() =>
+    {
+        plugged = isPlugged;
+        if (!isPlugged)
+        {
+            charging = false;
+            chargeEnded = false;
+        }
+    });
+
+    public void SetClimate(bool active) => Mutate(() => climateActive = active);
+
+    public void SetLocked(bool isLocked) => Mutate(() => locked = isLocked);
+
+    public void SetChargeLimit(double? percent) => Mutate(() => chargeLimitPercent = percent);
+
+    public void SetLevel(double percent) => Mutate(() => level = Math.Clamp(percent, 0, 100));
+
+    /// <summary>Drives the car: uses energy as if it had travelled the distance.</summary>
+    public void Drive(double km) => Mutate(() =>
+    {
+        charging = false;
+        plugged = false;
+        odometerKm += km;
+        level = Math.Max(0, level - km * Spec.ConsumptionKwhPer100Km / 100 / Spec.CapacityKwh * 100);
+    });
+
+    private void Mutate(Action change)
+    {
+        lock (gate)
+        {
+            Advance();
+            change();
+            carTimestamp = time.GetUtcNow();
+        }
+    }
+
+    // Integrates charging in steps of at most one minute so schedules that start or stop mid-way are honoured.
+    private void Advance()
+    {
+        var now = time.GetUtcNow();
+        while (lastAdvanced < now)
+        {
+            var step = now - lastAdvanced > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : now - lastAdvanced;
+            if (plugged && ChargeSchedule is { } schedule)
+            {
+                var wanted = schedule(lastAdvanced, charging);
+                if (wanted != charging)
+                {
+                    charging = wanted && level < Math.Min(100, chargeLimitPercent ?? 100);
+                    carTimestamp = lastAdvanced;
+                }
+            }
+
+            if (charging && plugged)
+            {
+                var target = Math.Min(100, chargeLimitPercent ?? 100);
+                level = Math.Min(target, level + Spec.ChargePowerKw * step.TotalHours / Spec.CapacityKwh * 100);
+                carTimestamp = lastAdvanced + step;
+                if (level >= target)
+                {
+                    charging = false;
+                    chargeEnded = true;
+                }
+            }
+
+            lastAdvanced += step;
+        }
+    }
+}
+
+/// <summary>What does not change about a car model.</summary>
+public sealed record CarSpec(string Model, double CapacityKwh, double ChargePowerKw, double ConsumptionKwhPer100Km);
+
+/// <summary>A consistent view of a car at one instant.</summary>
+public sealed record CarSnapshot(
+    string Vin,
+    double Level,
+    double RangeKm,
+    bool Plugged,
+    bool Charging,
+    bool ChargeEnded,
+    double ChargePowerKw,
+    int? RemainingMinutes,
+    double OdometerKm,
+    double Latitude,
+    double Longitude,
+    double Altitude,
+    bool ClimateActive,
+    bool Locked,
+    DateTimeOffset Timestamp,
+    double? ChargeLimitPercent);

@@ -1,0 +1,23 @@
+namespace EvGateway.Vehicles;
+
+/// <summary>
+/// One maker's cloud. Implementations map the cloud's shapes and errors into the brand-neutral model:
+/// failures are thrown as <see cref="GatewayException"/> with a stable code, never as raw HTTP exceptions.
+/// </summary>
+public interface IVehicleProvider
+{
+    /// <summary>The adapter's name, e.g. "Renault" or "Psa".</summary>
+    string Maker { get; }
+
+    /// <summary>The cars on the configured account.</summary>
+    Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken);
+
+    /// <summary>A fresh read from the cloud. Caching and coalescing happen above, in VehicleStatusCache.</summary>
+    Task<VehicleStatus> GetStatusAsync(Vehicle vehicle, CancellationToken cancellationToken);
+
+    /// <summary>Sends a remote command; a command the car lacks throws capability_not_supported before any call.</summary>
+    Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Raised when the cloud pushes a newer status on its own (PSA MQTT events), so caches can update at once.</summary>
+    event Action<VehicleStatus>? StatusPushed;
+}
