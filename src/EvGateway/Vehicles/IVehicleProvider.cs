@@ -18,6 +18,25 @@ public interface IVehicleProvider
     /// <summary>Sends a remote command; a command the car lacks throws capability_not_supported before any call.</summary>
     Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken);
 
+    /// <summary>Readiness as /health/ready reports it: logged in once, or known to be in trouble (and why).</summary>
+    ProviderHealth Health { get; }
+
     /// <summary>Raised when the cloud pushes a newer status on its own (PSA MQTT events), so caches can update at once.</summary>
     event Action<VehicleStatus>? StatusPushed;
+}
+
+/// <summary>Where an adapter stands with its cloud.</summary>
+/// <param name="State">Starting until the first login settles; then LoggedIn or Failing.</param>
+/// <param name="Detail">Why it is failing, in words safe to show (no secrets).</param>
+public sealed record ProviderHealth(ProviderHealthState State, string? Detail = null)
+{
+    public static readonly ProviderHealth Starting = new(ProviderHealthState.Starting);
+    public static readonly ProviderHealth LoggedIn = new(ProviderHealthState.LoggedIn);
+}
+
+public enum ProviderHealthState
+{
+    Starting,
+    LoggedIn,
+    Failing,
 }

@@ -1,0 +1,35 @@
+using System.Text;
+
+namespace EvGateway.Hosting;
+
+/// <summary>
+/// Writes a file so that a crash at any instant leaves either the old content or the new one, never a torn or
+/// empty file: the bytes go to a temporary file beside the target, are flushed to disk, then renamed over it.
+/// </summary>
+public static class AtomicFile
+{
+    public static async Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096,
+                             FileOptions.Asynchronous))
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}

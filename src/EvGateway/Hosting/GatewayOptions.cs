@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EvGateway.Hosting;
+
+/// <summary>The `Gateway:*` settings (design.md's configuration contract; the names are fixed).</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Where the gateway listens; a LAN surface like the old bridge.</summary>
+    [Required]
+    public string Urls { get; set; } = "http://0.0.0.0:5000";
+
+    /// <summary>CIDR ranges allowed to call the gateway; empty = loopback and the private LAN ranges.</summary>
+    public string[] AllowedNetworks { get; set; } = [];
+
+    /// <summary>When set, every request except health needs header X-Api-Key with this value.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>False turns the gateway read-only: every remote command answers 403.</summary>
+    public bool AllowRemoteCommands { get; set; } = true;
+
+    /// <summary>Unlocking the doors remotely is a second, separate opt-in.</summary>
+    public bool AllowRemoteUnlock { get; set; }
+
+    /// <summary>Where charge-control settings and the token store live.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Run against the embedded simulator; null = demo when no maker is configured.</summary>
+    public bool? Demo { get; set; }
+
+    /// <summary>How old a cached status may be before a read goes to the cloud.</summary>
+    [Range(0, 86400)]
+    public int StatusMaxAgeSeconds { get; set; } = 60;
+}
