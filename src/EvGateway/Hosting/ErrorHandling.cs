@@ -1,0 +1,117 @@
+using System.Text.Json;
+using EvGateway.Vehicles;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EvGateway.Hosting;
+
+/// <summary>
+/// Turns every failure into an answer a script can act on: RFC 9457 ProblemDetails with a stable <c>code</c> on the
+/// REST surface (and a Retry-After where waiting helps), never a stack trace. Legacy routes shape their own errors.
+/// </summary>
+public static class ErrorHandling
+{
+    public static IServiceCollection AddGatewayProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("exception");
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = CodeForStatus(context.ProblemDetails.Status);
+            }
+        });
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>The ProblemDetails of a gateway failure (shared by the REST handler and tests).</summary>
+    public static ProblemDetails ToProblem(this GatewayException failure, string? instance = null) => new()
+    {
+        Status = failure.StatusCode,
+        Title = TitleFor(failure.Code),
+        Detail = failure.Message,
+        Instance = instance,
+        Extensions = { ["code"] = failure.Code },
+    };
+
+    public static string CodeForStatus(int? status) => status switch
+    {
+        400 => ErrorCodes.ValidationFailed,
+        403 => ErrorCodes.Forbidden,
+        404 => "not_found",
+        405 => "method_not_allowed",
+        415 => "unsupported_media_type",
+        _ => "error",
+    };
+
+    private static string TitleFor(string code) => code switch
+    {
+        ErrorCodes.VehicleNotFound => "Unknown vehicle",
+        ErrorCodes.CapabilityNotSupported => "Not supported by this car",
+        ErrorCodes.UpstreamRateLimited => "The maker's cloud quota is exhausted",
+        ErrorCodes.UpstreamUnavailable => "The maker's cloud failed",
+        ErrorCodes.UpstreamTimeout => "The maker's cloud did not answer in time",
+        ErrorCodes.InvalidCredentials => "The maker's cloud refused the login",
+        ErrorCodes.ValidationFailed => "Invalid request",
+        ErrorCodes.VehicleAsleep => "The car did not answer",
+        ErrorCodes.PrivacyMode => "The car is in privacy mode",
+        ErrorCodes.WakeUpLimit => "Too many wake-ups",
+        ErrorCodes.Conflict => "Another action is in progress",
+        ErrorCodes.Forbidden => "Not allowed",
+        _ => "Request failed",
+    };
+
+    /// <summary>Adds Retry-After (whole seconds, at least 1) when the failure says how long to wait.</summary>
+    public static void AddRetryAfter(HttpResponse response, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    private sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var problem = exception switch
+            {
+                GatewayException failure => failure.ToProblem(context.Request.Path),
+                BadHttpRequestException bad => BadRequest(bad.InnerException as JsonException is { } json
+                    ? $"The body is not valid JSON: {json.Message.Split(" Path:")[0]}"
+                    : bad.Message),
+                JsonException json => BadRequest($"The body is not valid JSON: {json.Message.Split(" Path:")[0]}"),
+                OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+                _ => null,
+            };
+
+            if (problem is null)
+            {
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return true;
+                }
+
+                logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+                problem = new ProblemDetails { Status = 500, Title = "Internal error", Detail = "The gateway failed; see its log.", Extensions = { ["code"] = "internal_error" } };
+            }
+
+            if (exception is GatewayException { RetryAfter: var wait })
+            {
+                AddRetryAfter(context.Response, wait);
+            }
+
+            context.Response.StatusCode = problem.Status ?? 500;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        }
+
+        private static ProblemDetails BadRequest(string detail) => new()
+        {
+            Status = 400,
+            Title = "Invalid request",
+            Detail = detail,
+            Extensions = { ["code"] = ErrorCodes.ValidationFailed },
+        };
+    }
+}

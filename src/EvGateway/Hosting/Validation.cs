@@ -1,0 +1,49 @@
+using FluentValidation;
+
+namespace EvGateway.Hosting;
+
+/// <summary>
+/// Runs FluentValidation validators in front of Minimal API handlers. FluentValidation.AspNetCore's automatic
+/// validation hooks into MVC model binding only, so Minimal APIs need this endpoint filter.
+/// </summary>
+public static class Validation
+{
+    /// <summary>Validates the handler's <typeparamref name="T"/> argument; a failure is a 400 ValidationProblem naming each field.</summary>
+    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) => builder
+        .AddEndpointFilter<ValidationFilter<T>>()
+        .ProducesValidationProblem();
+
+    /// <summary>A 400 ValidationProblem for one field, the shape every validation failure has.</summary>
+    public static IResult Problem(string field, string reason) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { [field] = [reason] },
+        detail: $"{field}: {reason}",
+        extensions: new Dictionary<string, object?> { ["code"] = Vehicles.ErrorCodes.ValidationFailed });
+
+    private sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var argument = context.Arguments.OfType<T>().FirstOrDefault();
+            if (argument is null)
+            {
+                return Problem(typeof(T).Name, "A JSON body is required.");
+            }
+
+            var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
+            if (result.IsValid)
+            {
+                return await next(context);
+            }
+
+            var errors = result.Errors
+                .GroupBy(e => JsonName(e.PropertyName))
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
+            return TypedResults.ValidationProblem(errors,
+                detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+                extensions: new Dictionary<string, object?> { ["code"] = Vehicles.ErrorCodes.ValidationFailed });
+        }
+
+        private static string JsonName(string property) =>
+            string.IsNullOrEmpty(property) ? property : char.ToLowerInvariant(property[0]) + property[1..];
+    }
+}

@@ -1,0 +1,105 @@
+namespace EvGateway.Vehicles;
+
+/// <summary>
+/// Every car of every configured maker, and which adapter serves it. The list is read once, kept, and re-read at
+/// most every <see cref="UnknownVinRecheck"/> when a VIN is asked for that it does not know (a car added to the
+/// account) — so a script polling a mistyped VIN cannot turn into cloud traffic.
+/// </summary>
+public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, TimeProvider time, ILogger<VehicleDirectory> logger)
+{
+    private static readonly TimeSpan UnknownVinRecheck = TimeSpan.FromMinutes(5);
+    private readonly IVehicleProvider[] providers = providers.ToArray();
+    private readonly SemaphoreSlim loading = new(1, 1);
+    private volatile Snapshot? snapshot;
+
+    public IReadOnlyList<IVehicleProvider> Providers => providers;
+
+    public async Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken)
+    {
+        var current = snapshot ?? await LoadAsync(null, cancellationToken);
+        return current.Vehicles;
+    }
+
+    /// <summary>The car and its adapter, or vehicle_not_found.</summary>
+    public async Task<VehicleEntry> FindAsync(string vin, CancellationToken cancellationToken)
+    {
+        var current = snapshot ?? await LoadAsync(null, cancellationToken);
+        if (current.ByVin.TryGetValue(vin, out var entry))
+        {
+            return entry;
+        }
+
+        if (time.GetUtcNow() - current.LoadedAt >= UnknownVinRecheck)
+        {
+            current = await LoadAsync(current, cancellationToken);
+            if (current.ByVin.TryGetValue(vin, out entry))
+            {
+                return entry;
+            }
+        }
+
+        throw GatewayException.VehicleNotFound(vin);
+    }
+
+    /// <summary>The VIN → entry map as last loaded, without any cloud call (null before the first load).</summary>
+    public VehicleEntry? TryFindCached(string vin) =>
+        snapshot is { } current && current.ByVin.TryGetValue(vin, out var entry) ? entry : null;
+
+    // Single-flight: concurrent first requests share one load; a caller that saw an older snapshot reuses a newer one.
+    private async Task<Snapshot> LoadAsync(Snapshot? seen, CancellationToken cancellationToken)
+    {
+        await loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (snapshot is { } loaded && !ReferenceEquals(loaded, seen))
+            {
+                return loaded;
+            }
+
+            var vehicles = new List<Vehicle>();
+            var byVin = new Dictionary<string, VehicleEntry>(StringComparer.OrdinalIgnoreCase);
+            GatewayException? firstFailure = null;
+            foreach (var provider in providers)
+            {
+                try
+                {
+                    foreach (var vehicle in await provider.GetVehiclesAsync(cancellationToken))
+                    {
+                        if (byVin.TryAdd(vehicle.Vin, new VehicleEntry(vehicle, provider)))
+                        {
+                            vehicles.Add(vehicle);
+                        }
+                    }
+                }
+                catch (GatewayException failure)
+                {
+                    logger.LogWarning("Could not list the {Maker} cars: {Reason}", provider.Maker, failure.Message);
+                    firstFailure ??= failure;
+                    foreach (var kept in seen?.Vehicles.Where(v => v.Maker == provider.Maker) ?? [])
+                    {
+                        byVin.TryAdd(kept.Vin, seen!.ByVin[kept.Vin]);
+                        vehicles.Add(kept);
+                    }
+                }
+            }
+
+            if (vehicles.Count == 0 && firstFailure is not null)
+            {
+                throw firstFailure;
+            }
+
+            var fresh = new Snapshot(vehicles, byVin, time.GetUtcNow());
+            snapshot = fresh;
+            return fresh;
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    private sealed record Snapshot(IReadOnlyList<Vehicle> Vehicles, IReadOnlyDictionary<string, VehicleEntry> ByVin, DateTimeOffset LoadedAt);
+}
+
+/// <summary>A car with the adapter that talks to its cloud.</summary>
+public sealed record VehicleEntry(Vehicle Vehicle, IVehicleProvider Provider);

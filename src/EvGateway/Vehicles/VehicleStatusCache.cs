@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+
+namespace EvGateway.Vehicles;
+
+/// <summary>
+/// The last status of every car, with request coalescing: however many callers want a fresh status of one car at
+/// once, the cloud is asked once and they all get that answer. When the cloud cannot be asked (quota, outage,
+/// timeout) the last known status is served marked <c>stale</c>; with nothing known the error goes to the caller.
+/// </summary>
+public sealed class VehicleStatusCache
+{
+    private readonly ConcurrentDictionary<string, CarSlot> slots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider time;
+    private readonly ILogger<VehicleStatusCache> logger;
+
+    public VehicleStatusCache(VehicleDirectory directory, TimeProvider time, ILogger<VehicleStatusCache> logger)
+    {
+        this.time = time;
+        this.logger = logger;
+        foreach (var provider in directory.Providers)
+        {
+            provider.StatusPushed += Store;
+        }
+    }
+
+    /// <summary>Raised after every new status (read or pushed); charge control listens to it.</summary>
+    public event Action<VehicleStatus>? StatusChanged;
+
+    /// <summary>A status no older than <paramref name="maxAge"/>, from the cloud only when the cached one is too old.</summary>
+    public async Task<VehicleStatus> GetAsync(VehicleEntry entry, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var slot = slots.GetOrAdd(entry.Vehicle.Vin, _ => new CarSlot());
+        var last = slot.Last;
+        if (last is not null && time.GetUtcNow() - last.FetchedAt <= maxAge)
+        {
+            return last;
+        }
+
+        return await slot.JoinOrStart(() => FetchAsync(entry, slot)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The last known status without any cloud call, or null.</summary>
+    public VehicleStatus? Peek(string vin) => slots.TryGetValue(vin, out var slot) ? slot.Last : null;
+
+    /// <summary>Forgets the cached status so the next read goes to the cloud (after a command changed the car).</summary>
+    public void Invalidate(string vin)
+    {
+        if (slots.TryGetValue(vin, out var slot))
+        {
+            slot.Expire();
+        }
+    }
+
+    private async Task<VehicleStatus> FetchAsync(VehicleEntry entry, CarSlot slot)
+    {
+        try
+        {
+            // Not tied to one caller's token: others may be waiting on the same fetch.
+            var status = await entry.Provider.GetStatusAsync(entry.Vehicle, CancellationToken.None);
+            Store(status);
+            return status;
+        }
+        catch (GatewayException failure) when (IsTransient(failure) && slot.Last is { } last)
+        {
+            logger.LogInformation("Serving the last known status of {Vin} as stale: {Reason}", entry.Vehicle.Vin, failure.Code);
+            return last with { Stale = true };
+        }
+    }
+
+    private void Store(VehicleStatus status)
+    {
+        var slot = slots.GetOrAdd(status.Vin, _ => new CarSlot());
+        slot.Last = status;
+        StatusChanged?.Invoke(status);
+    }
+
+    private static bool IsTransient(GatewayException failure) => failure.Code is ErrorCodes.UpstreamRateLimited
+        or ErrorCodes.UpstreamUnavailable or ErrorCodes.UpstreamTimeout or ErrorCodes.VehicleAsleep;
+
+    private sealed class CarSlot
+    {
+        private readonly Lock gate = new();
+        private Task<VehicleStatus>? inFlight;
+        private volatile VehicleStatus? last;
+
+        public VehicleStatus? Last
+        {
+            get => last;
+            set => last = value;
+        }
+
+        public void Expire()
+        {
+            if (last is { } known)
+            {
+                last = known with { FetchedAt = DateTimeOffset.MinValue };
+            }
+        }
+
+        public Task<VehicleStatus> JoinOrStart(Func<Task<VehicleStatus>> fetch)
+        {
+            lock (gate)
+            {
+                if (inFlight is { IsCompleted: false } running)
+                {
+                    return running;
+                }
+
+                var started = fetch();
+                inFlight = started;
+                return started;
+            }
+        }
+    }
+}
