@@ -41,8 +41,8 @@ internal static class RenaultCapabilities
         new("X102VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl),
             52, ChargeRoute.CarAdapterChargingStart, ChargeRoute.KcmPauseResume),
         new("XBG1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl),
-            26.8, ChargeRoute.KcmPauseResume, ChargeRoute.KcmPauseResume),
-        new("XCB1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
+            26.8, ChargeRoute.KcmPauseResume, ChargeRoute.KcmPauseResume, CockpitVersion: "v1"),
+        new("XCB1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
             60, ChargeRoute.KcmChargeStart, ChargeRoute.None),
         // Charge start on these goes through KCM ev/settings, which this adapter does not drive yet.
         new("R5E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
@@ -53,18 +53,19 @@ internal static class RenaultCapabilities
             52, ChargeRoute.None, ChargeRoute.None),
         new("XDD1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ClimateControl, HornLights),
             87, ChargeRoute.None, ChargeRoute.None),
-        new("X071VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl, HornLights),
-            21.4, ChargeRoute.CarAdapterChargingStart, ChargeRoute.CarAdapterChargingStart),
+        new("X071VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl),
+            21.4, ChargeRoute.CarAdapterChargingStart, ChargeRoute.CarAdapterChargingStart, CockpitVersion: "v1"),
         new("XJA1VP", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
-        new("XJB1SU", true, Set(Odometer, Location, ClimateStatus), null, ChargeRoute.None, ChargeRoute.None),
-        new("XHN1SU", true, Set(Odometer, Location, ClimateStatus), null, ChargeRoute.None, ChargeRoute.None),
+        new("XJB1SU", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
+        new("XHN1SU", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
         new("DU31SU", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
     }.ToFrozenDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
 
     public static RenaultModel For(string? modelCode) =>
         modelCode is not null && Models.TryGetValue(modelCode, out var model)
             ? model
-            : new RenaultModel(modelCode ?? "", false, Set(Generic), null, ChargeRoute.CarAdapterChargingStart, ChargeRoute.CarAdapterChargingStart);
+            : new RenaultModel(modelCode ?? "", false, Set(Generic), null, ChargeRoute.CarAdapterChargingStart, ChargeRoute.CarAdapterChargingStart,
+                CockpitVersion: "v1");
 
     /// <summary>The capabilities of a car: its model's, plus battery status for plug-in hybrids (the link says
     /// "electrical"), minus what the car was found to lack.</summary>

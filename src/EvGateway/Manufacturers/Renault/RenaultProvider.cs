@@ -87,7 +87,7 @@ internal sealed partial class RenaultProvider(
             VehicleCommandKind.ChargeStop => model.StopRoute,
             _ => ChargeRoute.None,
         };
-        if (capability is not { } needed || !vehicle.Has(needed)
+        if (capability is not { } needed || !vehicle.Has(needed) || IsLearntMissing(vehicle.Vin, needed)
             || (command.Kind is VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop && route == ChargeRoute.None))
         {
             throw GatewayException.CapabilityNotSupported(vehicle.Vin, what);
@@ -95,7 +95,7 @@ internal sealed partial class RenaultProvider(
 
         var car = await FindCarAsync(vehicle.Vin, cancellationToken);
         var (account, vin, country) = (car.AccountId, vehicle.Vin, Country);
-        var answer = await calls.SendAsync(account, vin, what, ct => command.Kind switch
+        var answer = await LearnIfMissingAsync(vin, car.Model, needed, what, () => calls.SendAsync(account, vin, what, ct => command.Kind switch
         {
             VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop => route switch
             {
@@ -112,7 +112,7 @@ internal sealed partial class RenaultProvider(
             _ => kamereon.HornLightsAsync(account, vin, country,
                 KamereonAction<HornLightsAttributes>.Of("HornLights",
                     new HornLightsAttributes("start", command.Kind == VehicleCommandKind.Horn ? "horn" : "lights")), ct),
-        }, cancellationToken);
+        }, cancellationToken));
 
         return new CommandOutcome(true, $"The Renault cloud accepted the {what} request.", answer.Data?.Id);
 
@@ -156,8 +156,7 @@ internal sealed partial class RenaultProvider(
         return cars.TryGetValue(vin, out car) ? car : throw GatewayException.VehicleNotFound(vin);
     }
 
-    // An optional part of the status: absent when the car lacks it. For a model outside the table a "not supported"
-    // answer is remembered, so that endpoint costs no more quota for this car.
+    // An optional part of the status: absent when the car lacks it or the cloud says it does.
     private async Task<T?> ReadAsync<T>(Vehicle vehicle, RenaultCar car, VehicleCapability capability, string what,
         Func<CancellationToken, Task<KamereonEnvelope<T>>> read, CancellationToken cancellationToken) where T : class
     {
@@ -168,18 +167,29 @@ internal sealed partial class RenaultProvider(
 
         try
         {
-            var answer = await calls.SendAsync(car.AccountId, vehicle.Vin, what, read, cancellationToken);
+            var answer = await LearnIfMissingAsync(vehicle.Vin, car.Model, capability, what,
+                () => calls.SendAsync(car.AccountId, vehicle.Vin, what, read, cancellationToken));
             return answer.Data?.Attributes;
         }
         catch (GatewayException e) when (e.Code == ErrorCodes.CapabilityNotSupported)
         {
-            if (!car.Model.Known)
-            {
-                learntMissing.GetOrAdd(vehicle.Vin, _ => new ConcurrentDictionary<VehicleCapability, bool>())[capability] = true;
-                LogCapabilityLearnt(vehicle.Vin, car.Model.Code, what);
-            }
-
             return null;
+        }
+    }
+
+    // For a model outside the table, a "not supported" answer is remembered so that endpoint costs no more quota for
+    // this car; a known model's table is trusted over one odd answer.
+    private async Task<T> LearnIfMissingAsync<T>(string vin, RenaultModel model, VehicleCapability capability, string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (GatewayException e) when (e.Code == ErrorCodes.CapabilityNotSupported && !model.Known)
+        {
+            learntMissing.GetOrAdd(vin, _ => new ConcurrentDictionary<VehicleCapability, bool>())[capability] = true;
+            LogCapabilityLearnt(vin, model.Code, what);
+            throw;
         }
     }
 
