@@ -92,12 +92,20 @@ public sealed class RenaultVehicle
 
     internal void SetChargeMode(bool scheduleMode)
     {
+        bool leftScheduleMode;
         lock (gate)
         {
+            leftScheduleMode = scheduled && !scheduleMode;
             scheduled = scheduleMode;
         }
 
         ReplanAndApply();
+
+        // A plugged car that waited for its window charges at once when told to always charge.
+        if (leftScheduleMode)
+        {
+            Car.StartCharging();
+        }
     }
 
     internal void SetSchedules(IReadOnlyList<ChargeSchedule> newSchedules)
