@@ -114,6 +114,7 @@ public class RenaultCloudTests
         using var noCountry = await session.KamereonGetAsync(CarPath(RenaultCloud.DemoZoePhase2Vin, "v2", "battery-status"), jwt, query: "");
 
         Assert.Equal(HttpStatusCode.Unauthorized, forgedAnswer.StatusCode);
+        Assert.Equal("err.func.wired.unauthorized", await ErrorCodeAsync(forgedAnswer));
         Assert.Equal(HttpStatusCode.Unauthorized, missingAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noCountry.StatusCode);
         Assert.Equal("err.func.400", await ErrorCodeAsync(noCountry));
