@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using EvGateway.Simulator.Cars;
 
@@ -152,7 +153,7 @@ public sealed class RenaultVehicle
                 evSettings[name] = value?.DeepClone();
             }
 
-            evSettings["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            evSettings["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             stored = (JsonObject)evSettings.DeepClone();
         }
 
@@ -192,7 +193,7 @@ public sealed class RenaultVehicle
 
     private static JsonObject DefaultEvSettings(DateTimeOffset now) => new()
     {
-        ["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         ["delegatedActivated"] = false,
         ["chargeModeRq"] = "ALWAYS",
         ["chargeTimeStart"] = "00:00",

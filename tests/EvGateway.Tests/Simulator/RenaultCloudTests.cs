@@ -476,4 +476,26 @@ public class RenaultCloudTests
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal(1, (int)(await BodyAsync(counted))["count"]!);
     }
+
+    [Fact]
+    public async Task The_control_api_adds_a_car_and_plugs_it_in()
+    {
+        await using var session = await StartAsync();
+
+        using var account = await session.Http.PostAsync("/_control/renault/accounts?accountType=MYALPINE", null, Cancel);
+        var accountId = (string)(await BodyAsync(account))["accountId"]!;
+        using var added = await session.Http.PostAsync(
+            $"/_control/renault/accounts/{accountId}/vehicles?vin=VFAA5E00012345678&modelCode=A5E1AE&capacityKwh=52&chargePowerKw=11", null, Cancel);
+        using var duplicate = await session.Http.PostAsync(
+            $"/_control/renault/accounts/{accountId}/vehicles?vin=VFAA5E00012345678&modelCode=A5E1AE", null, Cancel);
+        using var plug = await session.Http.PostAsync("/_control/renault/cars/VFAA5E00012345678/plug?plugged=true", null, Cancel);
+        using var state = await session.Http.GetAsync("/_control/renault/cars/VFAA5E00012345678", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, plug.StatusCode);
+        Assert.True((bool)(await BodyAsync(state))["state"]!["plugged"]!);
+        Assert.Equal("MYALPINE", session.Cloud.Accounts().Single(a => a.AccountId == accountId).AccountType);
+        Assert.Equal(11, session.Cloud.Car("VFAA5E00012345678").Spec.ChargePowerKw);
+    }
 }
