@@ -47,8 +47,10 @@ internal sealed class RenaultAdapterRig : IAsyncDisposable
             ["Renault:Password"] = password,
             ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
             ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
-            // Retries wait on the real clock inside the resilience pipeline; tests do not wait.
+            // The resilience pipeline measures pauses and timeouts on the real clock: no pause between retries, and an
+            // attempt timeout generous enough that a busy test machine never turns a slow answer into a retry.
             ["Renault:RetryDelayMilliseconds"] = "0",
+            ["Renault:RequestTimeoutSeconds"] = "60",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
