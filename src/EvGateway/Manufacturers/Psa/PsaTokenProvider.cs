@@ -71,7 +71,9 @@ internal sealed partial class PsaTokenProvider(
 
             await store.SaveRefreshTokenAsync(answer.RefreshToken!);
             var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 3599);
-            current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - ExpiryMargin);
+            // Renew a little early so a token never dies mid-request, but never so early that a short-lived one is useless.
+            var margin = lifetime / 10 < ExpiryMargin ? lifetime / 10 : ExpiryMargin;
+            current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
             Health = ProviderHealth.LoggedIn;
             LogRefreshed(logger, lifetime.TotalSeconds);
             TokenRefreshed?.Invoke();

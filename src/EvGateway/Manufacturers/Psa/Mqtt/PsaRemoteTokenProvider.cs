@@ -52,7 +52,8 @@ internal sealed partial class PsaRemoteTokenProvider(
             var answer = await RequestAsync(refreshToken);
             await store.SaveRemoteRefreshTokenAsync(answer.RefreshToken!);
             var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 899);
-            current = new RemoteToken(answer.AccessToken!, time.GetUtcNow() + lifetime - ExpiryMargin);
+            var margin = lifetime / 10 < ExpiryMargin ? lifetime / 10 : ExpiryMargin;
+            current = new RemoteToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
             LogRefreshed(logger, lifetime.TotalSeconds);
             return current.Value;
         }
