@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using EvGateway.Vehicles;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -36,9 +37,17 @@ internal static class PsaErrors
             throw FromStatus(exception.StatusCode, exception.Headers.RetryAfter, exception.RequestMessage.RequestUri?.AbsolutePath, vin,
                 exception);
         }
-        catch (Exception exception) when (IsTransport(exception, cancellationToken))
+        catch (Exception exception) when (exception.InnerException is GatewayException gatewayException)
         {
-            throw Unreachable(exception);
+            // Refit wraps what the handlers throw (a refused login, a rationed refresh); the caller wants the reason itself.
+            ExceptionDispatchInfo.Throw(gatewayException);
+            throw;
+        }
+        catch (Exception exception) when (IsTransport(exception, cancellationToken)
+                                          || (exception is ApiRequestException && exception.InnerException is { } inner
+                                              && IsTransport(inner, cancellationToken)))
+        {
+            throw Unreachable(exception.InnerException is { } cause && exception is ApiRequestException ? cause : exception);
         }
     }
 

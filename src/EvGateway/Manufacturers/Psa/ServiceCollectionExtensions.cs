@@ -35,7 +35,7 @@ public static class ServiceCollectionExtensions
 
         services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForPsa);
         services.AddSingleton<PsaOAuthClient>();
-        services.AddRefitClient<IPsaConnectedCarApi>(new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)))
+        services.AddRefitGeneratedClient<IPsaConnectedCarApi>(new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)))
             .ConfigureHttpClient((provider, http) =>
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.ApiUrl.TrimEnd('/')))
             .AddHttpMessageHandler<PsaAuthHandler>()

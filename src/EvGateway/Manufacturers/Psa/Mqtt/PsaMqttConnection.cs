@@ -119,15 +119,16 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
             LogPublished(logger, service, request.Vin, request.CorrelationId);
             return await reply.Task.WaitAsync(linked.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                                          && exception is OperationCanceledException or GatewayException or MqttCommunicationException)
         {
+            // Whatever was still pending when the deadline struck (the broker's ack, the car's reply) never came in time.
             LogNoReply(logger, service, request.Vin, request.CorrelationId);
             return null;
         }
-        catch (GatewayException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (MqttCommunicationException exception)
         {
-            LogNoReply(logger, service, request.Vin, request.CorrelationId);
-            return null;
+            throw GatewayException.Unavailable(PsaProvider.MakerName, "the remote-command broker failed", exception);
         }
         finally
         {
