@@ -27,6 +27,9 @@ internal sealed class PsaTestGateway : IAsyncDisposable
 
     public IVehicleProvider Provider { get; }
 
+    /// <summary>The container, for tests that exercise one internal piece (the auth handler, the hosted session).</summary>
+    public IServiceProvider Services => services;
+
     public LogCollector Logs { get; }
 
     public static PsaTestGateway Start(CloudSimulator simulator, TimeProvider time, string dataDirectory,
@@ -62,7 +65,16 @@ internal sealed class PsaTestGateway : IAsyncDisposable
         collection.AddSingleton(time);
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         collection.AddPsa(configuration);
-        return new PsaTestGateway(collection.BuildServiceProvider(), logs);
+        var services = collection.BuildServiceProvider();
+        try
+        {
+            return new PsaTestGateway(services, logs);
+        }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
 
     public Task<string> CurrentAccessTokenAsync(CancellationToken cancellationToken) =>
