@@ -144,15 +144,17 @@ public sealed class PsaPlumbingTests
         Assert.Contains("Psa:ApiUrl", failure.Message, StringComparison.Ordinal);
     }
 
-    // The resilience pipeline waits between retries on the injected (fake) clock: move it until the call is done.
+    // The resilience pipeline waits between retries on the injected (fake) clock: move it until the call is done,
+    // slowly enough that an attempt in flight never sees its own timeout pass.
     private static async Task AdvanceUntilDoneAsync(PsaTestBed bed, Task call)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(TimeSpan.FromSeconds(10));
+        bound.CancelAfter(TimeSpan.FromSeconds(20));
         while (!call.IsCompleted)
         {
             bed.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10, bound.Token);
+            await Task.WhenAny(call, Task.Delay(200, bound.Token));
+            bound.Token.ThrowIfCancellationRequested();
         }
     }
 

@@ -17,7 +17,11 @@ internal static class PsaJson
 internal sealed record PsaTokenResponse(
     [property: JsonPropertyName("access_token")] string? AccessToken,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken,
-    [property: JsonPropertyName("expires_in")] int? ExpiresIn);
+    [property: JsonPropertyName("expires_in")] int? ExpiresIn)
+{
+    // A record prints its members: this one must never print its tokens into a log or an assertion message.
+    public override string ToString() => $"{nameof(PsaTokenResponse)} {{ ExpiresIn = {ExpiresIn} }}";
+}
 
 internal sealed record PsaErrorResponse([property: JsonPropertyName("error")] string? Error);
 

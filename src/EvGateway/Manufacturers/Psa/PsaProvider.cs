@@ -24,7 +24,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     private readonly PsaMqttConnection? connection;
     private readonly ConcurrentDictionary<string, VehicleStatus> lastStatus = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim vehicleListGate = new(1, 1);
-    private (IReadOnlyList<Vehicle> Vehicles, DateTimeOffset FetchedAt)? vehicleList;
+    private VehicleList? vehicleList;
 
     public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, IOptions<PsaOptions> options, TimeProvider time,
         PsaRemoteCommands? remoteCommands = null, PsaMqttConnection? connection = null)
@@ -67,7 +67,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
                 .Where(v => !string.IsNullOrWhiteSpace(v.Vin) && !string.IsNullOrWhiteSpace(v.Id))
                 .Select(ToVehicle)
                 .ToList();
-            vehicleList = (vehicles, time.GetUtcNow());
+            vehicleList = new VehicleList(vehicles, time.GetUtcNow());
             return vehicles;
         }
         finally
@@ -149,4 +149,6 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
         vehicleListGate.Dispose();
     }
+
+    private sealed record VehicleList(IReadOnlyList<Vehicle> Vehicles, DateTimeOffset FetchedAt);
 }

@@ -145,7 +145,15 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
             if (PsaMqttJson.TryRead<PsaCarEvent>(payload) is { } carEvent)
             {
                 var vin = string.IsNullOrEmpty(carEvent.Vin) ? topic[EventTopicPrefix.Length..] : carEvent.Vin;
-                CarEventReceived?.Invoke(carEvent with { Vin = vin });
+                try
+                {
+                    CarEventReceived?.Invoke(carEvent with { Vin = vin });
+                }
+                catch (Exception exception)
+                {
+                    // A failing subscriber must not take the broker session (and every pending command) down with it.
+                    LogEventHandlerFailed(logger, vin, exception);
+                }
             }
         }
         else if (PsaMqttJson.TryRead<PsaRemoteReply>(payload) is { CorrelationId: { } correlationId } reply
@@ -176,6 +184,9 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
 
     [LoggerMessage(LogLevel.Information, "PSA reply {CorrelationId}: return_code {ReturnCode}, process_code {ProcessCode}")]
     private static partial void LogReply(ILogger logger, string correlationId, string? returnCode, string? processCode);
+
+    [LoggerMessage(LogLevel.Error, "Handling a PSA event for {Vin} failed")]
+    private static partial void LogEventHandlerFailed(ILogger logger, string vin, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "No reply to PSA command {Service} for {Vin} ({CorrelationId}) in time")]
     private static partial void LogNoReply(ILogger logger, string service, string vin, string correlationId);
