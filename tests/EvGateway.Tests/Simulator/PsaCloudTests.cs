@@ -469,4 +469,25 @@ public class PsaCloudTests
             return psa.Http.SendAsync(request, TestContext.Current.CancellationToken);
         }
     }
+
+    [Fact]
+    public async Task A_wake_up_makes_a_parked_car_report_fresh_data()
+    {
+        await using var psa = await PsaSimulatorHarness.StartAsync();
+        psa.Time.Advance(TimeSpan.FromMinutes(20));
+        var token = await psa.AccessTokenAsync();
+        var remoteToken = await psa.RemoteTokenAsync(token);
+        await using var mqtt = await PsaMqttProbe.ConnectAsync(psa.Psa.MqttPort, token);
+        var hybridStatus = $"/user/vehicles/{PsaCloud.DemoHybridVehicleId}/status";
+
+        using var before = await psa.GetAsync(hybridStatus, token);
+        await mqtt.SendAsync("/VehCharge/state", PsaCloud.DemoHybridVin, remoteToken, new JsonObject { ["action"] = "state" }, psa.Time.GetUtcNow());
+        var carEvent = await mqtt.NextAsync(PsaTopics.Event(PsaCloud.DemoHybridVin));
+        using var after = await psa.GetAsync(hybridStatus, token);
+
+        Assert.Equal("2026-11-25T20:00:00Z", (await PsaSimulatorHarness.ReadJsonAsync(before))["updatedAt"]!.GetValue<string>());
+        Assert.Equal("2026-11-25T20:20:00Z", carEvent["date"]!.GetValue<string>());
+        Assert.Equal("2026-11-25T20:20:00Z", (await PsaSimulatorHarness.ReadJsonAsync(after))["updatedAt"]!.GetValue<string>());
+        Assert.Equal(59, carEvent["energy_level"]!["level"]!.GetValue<int>());
+    }
 }
