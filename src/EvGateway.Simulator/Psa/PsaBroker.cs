@@ -80,7 +80,7 @@ internal sealed class PsaBroker
 
         // Commands are for the cloud only: other clients must not see another account's remote token.
         e.ProcessPublish = false;
-        var command = PsaPublishedCommand.Parse(topic, e.ApplicationMessage.ConvertPayloadToString(), time.GetUtcNow());
+        var command = PsaPublishedCommand.Parse(topic, e.ApplicationMessage.ConvertPayloadToString() ?? "", time.GetUtcNow());
         onCommand(command);
         inbox.Writer.TryWrite(command);
         return Task.CompletedTask;

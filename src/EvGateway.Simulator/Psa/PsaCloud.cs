@@ -96,6 +96,9 @@ public sealed class PsaCloud
     /// <summary>An asleep car answers remote commands with 300/900 except the wake-up, and the REST status stays frozen.</summary>
     public void SetAsleep(string vin, bool asleep) => Vehicle(vin).SetAsleep(asleep);
 
+    /// <summary>True until a /VehCharge/state command (or <see cref="SetAsleep"/>) wakes the car.</summary>
+    public bool IsAsleep(string vin) => Vehicle(vin).IsAsleep;
+
     /// <summary>A car in privacy mode refuses remote commands with 422.</summary>
     public void SetPrivacy(string vin, bool privacy) => Vehicle(vin).SetPrivacy(privacy);
 
@@ -134,9 +137,9 @@ public sealed class PsaCloud
 
     internal async Task StopAsync()
     {
+        // Not disposed: requests still in flight until Kestrel stops may read the token.
         await stopping.CancelAsync();
         await broker.StopAsync();
-        stopping.Dispose();
     }
 
     internal PsaVehicle? FindById(string id) => Vehicles.FirstOrDefault(v => v.Id == id);
@@ -174,9 +177,11 @@ public sealed class PsaCloud
     private static PsaVehicle[] CreateDemoVehicles(TimeProvider time, TimeZoneInfo carTimeZone)
     {
         var e208 = new SimulatedCar(DemoE208Vin, time, new CarSpec("e-208", CapacityKwh: 46, ChargePowerKw: 7.4, ConsumptionKwhPer100Km: 15.6),
-            level: 70, plugged: true, charging: true, odometerKm: 1107.1, latitude: 49.96119, longitude: 9.65457) { Altitude = 21 };
+            level: 70, plugged: true, charging: true, odometerKm: 1107.1, latitude: 49.96119, longitude: 9.65457)
+        { Altitude = 21 };
         var hybrid = new SimulatedCar(DemoHybridVin, time, new CarSpec("3008 Hybrid4", CapacityKwh: 13.2, ChargePowerKw: 3.7, ConsumptionKwhPer100Km: 23),
-            level: 59, plugged: false, charging: false, odometerKm: 3196.5, latitude: 47.274, longitude: -1.59008) { Altitude = 30 };
+            level: 59, plugged: false, charging: false, odometerKm: 3196.5, latitude: 47.274, longitude: -1.59008)
+        { Altitude = 30 };
         return
         [
             new PsaVehicle(DemoE208VehicleId, e208,

@@ -71,6 +71,8 @@ internal sealed partial class PsaRemoteServices(PsaRemoteAccess remoteAccess, Fu
             return Reply(PsaAck.Invalid(refusal));
         }
 
+        // A car that obeyed has just talked to the cloud, so what the cloud serves about it is fresh again.
+        vehicle.Car.ReportNow();
         var replies = Reply(PsaAck.Accepted);
         replies.Add(new OutgoingMessage(PsaTopics.Event(vehicle.Vin), PsaDocuments.ChargeEvent(vehicle.View(), time.GetUtcNow())));
         return replies;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using EvGateway.Simulator.Psa;
 using MQTTnet;
@@ -309,6 +310,7 @@ public class PsaCloudTests
         Assert.Equal("0", wakeReply["return_code"]!.GetValue<string>());
         Assert.Equal(PsaCloud.DemoHybridVin, wakeEvent["vin"]!.GetValue<string>());
         Assert.Equal("0", afterWake["return_code"]!.GetValue<string>());
+        Assert.False(psa.Psa.IsAsleep(PsaCloud.DemoHybridVin));
     }
 
     [Fact]
@@ -395,5 +397,97 @@ public class PsaCloudTests
 
         Assert.NotEqual("0", reply["return_code"]!.GetValue<string>());
         Assert.True(psa.Psa.Car(PsaCloud.DemoE208Vin).Read().Locked);
+    }
+
+    [Fact]
+    public async Task A_timeout_fault_never_answers_until_the_client_gives_up()
+    {
+        await using var psa = await PsaSimulatorHarness.StartAsync();
+        var token = await psa.AccessTokenAsync();
+        psa.Psa.FailNext(1, PsaFault.Timeout);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{psa.Psa.ApiUrl}/user/vehicles?client_id={PsaCloud.DemoClientId}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("x-introspect-realm", PsaCloud.Realm);
+
+        var pending = psa.Http.SendAsync(request, giveUp.Token);
+        giveUp.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        using var next = await psa.GetAsync("/user/vehicles", token);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_http_control_api_puts_a_car_to_sleep_and_reports_the_counters()
+    {
+        await using var psa = await PsaSimulatorHarness.StartAsync();
+        var control = new Uri(psa.Simulator.BaseAddress, "_control/psa/");
+        var token = await psa.AccessTokenAsync();
+
+        using var sleep = await psa.Http.PostAsync(new Uri(control, $"cars/{PsaCloud.DemoE208Vin}/asleep?on=true"), null,
+            TestContext.Current.CancellationToken);
+        using var unknown = await psa.Http.PostAsync(new Uri(control, "cars/VR3UHZKXZLT000000/asleep?on=true"), null,
+            TestContext.Current.CancellationToken);
+        using var fault = await psa.Http.PostAsync(new Uri(control, "faults?count=1&fault=RateLimited"), null,
+            TestContext.Current.CancellationToken);
+        using var limited = await psa.GetAsync("/user/vehicles", token);
+        using var counters = await psa.Http.GetAsync(new Uri(control, "counters"), TestContext.Current.CancellationToken);
+        var body = await PsaSimulatorHarness.ReadJsonAsync(counters);
+
+        Assert.Equal(HttpStatusCode.NoContent, sleep.StatusCode);
+        Assert.True(psa.Psa.IsAsleep(PsaCloud.DemoE208Vin));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, fault.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(1, body["refreshCount"]!.GetValue<int>());
+        Assert.Equal(1, body["vehicles"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_remote_token_endpoint_also_accepts_a_json_body_and_refuses_a_used_refresh_token()
+    {
+        await using var psa = await PsaSimulatorHarness.StartAsync();
+        var token = await psa.AccessTokenAsync();
+        var url = $"{psa.Psa.RemoteTokenUrl}?client_id={PsaCloud.DemoClientId}";
+
+        using var first = await SendRemoteRefreshAsync(PsaCloud.DemoRemoteRefreshToken);
+        using var replay = await SendRemoteRefreshAsync(PsaCloud.DemoRemoteRefreshToken);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(899, (await PsaSimulatorHarness.ReadJsonAsync(first))["expires_in"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        Assert.Equal("invalid_grant", (await PsaSimulatorHarness.ReadJsonAsync(replay))["error"]!.GetValue<string>());
+
+        Task<HttpResponseMessage> SendRemoteRefreshAsync(string refreshToken)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = JsonContent.Create(new { grant_type = "refresh_token", refresh_token = refreshToken }),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return psa.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_wake_up_makes_a_parked_car_report_fresh_data()
+    {
+        await using var psa = await PsaSimulatorHarness.StartAsync();
+        psa.Time.Advance(TimeSpan.FromMinutes(20));
+        var token = await psa.AccessTokenAsync();
+        var remoteToken = await psa.RemoteTokenAsync(token);
+        await using var mqtt = await PsaMqttProbe.ConnectAsync(psa.Psa.MqttPort, token);
+        var hybridStatus = $"/user/vehicles/{PsaCloud.DemoHybridVehicleId}/status";
+
+        using var before = await psa.GetAsync(hybridStatus, token);
+        await mqtt.SendAsync("/VehCharge/state", PsaCloud.DemoHybridVin, remoteToken, new JsonObject { ["action"] = "state" }, psa.Time.GetUtcNow());
+        var carEvent = await mqtt.NextAsync(PsaTopics.Event(PsaCloud.DemoHybridVin));
+        using var after = await psa.GetAsync(hybridStatus, token);
+
+        Assert.Equal("2026-11-25T20:00:00Z", (await PsaSimulatorHarness.ReadJsonAsync(before))["updatedAt"]!.GetValue<string>());
+        Assert.Equal("2026-11-25T20:20:00Z", carEvent["date"]!.GetValue<string>());
+        Assert.Equal("2026-11-25T20:20:00Z", (await PsaSimulatorHarness.ReadJsonAsync(after))["updatedAt"]!.GetValue<string>());
+        Assert.Equal(59, carEvent["energy_level"]!["level"]!.GetValue<int>());
     }
 }
