@@ -115,6 +115,8 @@ public sealed class PsaPlumbingTests
         {
             await service.StopAsync(Ct);
         }
+
+        await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class PsaRemoteCommandTests
 
         Assert.Equal(ErrorCodes.VehicleAsleep, failure.Code);
         Assert.Single(bed.Psa.Published);
+        await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
     }
 
     [Fact]
@@ -132,6 +133,7 @@ public sealed class PsaRemoteCommandTests
         Assert.Equal(6, bed.Psa.Published.Count(p => p.Service == "/VehCharge/state"));
         Assert.All(bed.Psa.Published, p => Assert.Equal("""{"action":"state"}""",
             PsaProviderTests.Parameters(p).GetRawText().Replace(" ", "", StringComparison.Ordinal)));
+        await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
     }
 
     [Fact]
@@ -156,6 +158,7 @@ public sealed class PsaRemoteCommandTests
         Assert.Equal(known.OdometerKm, status.OdometerKm);
         Assert.Equal(known.Location, status.Location);
         Assert.Equal(5, PsaProviderTests.Parameters(Assert.Single(bed.Psa.Published)).GetProperty("duration").GetInt32());
+        await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
     }
 
     [Fact]
