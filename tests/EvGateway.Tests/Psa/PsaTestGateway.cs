@@ -18,9 +18,10 @@ internal sealed class PsaTestGateway : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    private PsaTestGateway(ServiceProvider services, LogCollector logs)
+    private PsaTestGateway(ServiceProvider services, IConfigurationRoot configuration, LogCollector logs)
     {
         this.services = services;
+        Configuration = configuration;
         Logs = logs;
         Provider = services.GetServices<IVehicleProvider>().Single();
     }
@@ -31,6 +32,9 @@ internal sealed class PsaTestGateway : IAsyncDisposable
     public IServiceProvider Services => services;
 
     public LogCollector Logs { get; }
+
+    /// <summary>The gateway's configuration: set a value, then Reload(), to edit it while the gateway runs.</summary>
+    public IConfigurationRoot Configuration { get; }
 
     public static PsaTestGateway Start(CloudSimulator simulator, TimeProvider time, string dataDirectory,
         IDictionary<string, string?>? overrides = null)
@@ -68,7 +72,7 @@ internal sealed class PsaTestGateway : IAsyncDisposable
         var services = collection.BuildServiceProvider();
         try
         {
-            return new PsaTestGateway(services, logs);
+            return new PsaTestGateway(services, configuration, logs);
         }
         catch
         {

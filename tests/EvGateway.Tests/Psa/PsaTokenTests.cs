@@ -98,6 +98,23 @@ public sealed class PsaTokenTests
     }
 
     [Fact]
+    public async Task A_new_refresh_token_set_while_the_gateway_runs_lifts_the_refused_login()
+    {
+        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:RefreshToken"] = "0d4c0ffe-dead-4bad-8bad-000000000000" });
+        await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetVehiclesAsync(Ct));
+        await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetVehiclesAsync(Ct));
+        Assert.Equal(1, bed.Psa.RefreshCount);
+
+        gateway.Configuration["Psa:RefreshToken"] = PsaCloud.DemoRefreshToken;
+        gateway.Configuration.Reload();
+
+        Assert.Equal(2, (await gateway.Provider.GetVehiclesAsync(Ct)).Count);
+        Assert.Equal(2, bed.Psa.RefreshCount);
+        Assert.Equal(ProviderHealthState.LoggedIn, gateway.Provider.Health.State);
+    }
+
+    [Fact]
     public async Task Refreshes_beyond_five_in_thirty_minutes_are_refused_without_calling_the_cloud()
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);

@@ -9,21 +9,24 @@ namespace EvGateway.Manufacturers.Psa;
 /// <summary>
 /// The rotated refresh tokens in `{DataDirectory}/psa-tokens.json`. PSA kills a refresh token as soon as it hands out
 /// the next one, so the newest must survive a restart. A stored token wins over the configured seed unless the seed
-/// changed since (the file keeps a hash of the seed, never the seed itself), which is how a user re-logs in.
+/// changed since (the file keeps a hash of the seed, never the seed itself), which is how a user re-logs in, at start
+/// or by editing the configuration while the gateway runs.
 /// </summary>
-internal sealed class PsaTokenStore
+internal sealed class PsaTokenStore : IDisposable
 {
     public const string FileName = "psa-tokens.json";
 
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly string path;
     private readonly object gate = new();
+    private readonly IDisposable? seedChanges;
     private StoredTokens tokens;
 
-    public PsaTokenStore(IOptions<PsaOptions> psaOptions, IOptions<GatewayOptions> gatewayOptions)
+    public PsaTokenStore(IOptionsMonitor<PsaOptions> psaOptions, IOptions<GatewayOptions> gatewayOptions)
     {
         path = Path.Combine(gatewayOptions.Value.DataDirectory, FileName);
-        tokens = Reconcile(Load(path), psaOptions.Value);
+        tokens = Reconcile(Load(path), psaOptions.CurrentValue);
+        seedChanges = psaOptions.OnChange(OnConfigurationChanged);
     }
 
     public string RefreshToken
@@ -107,6 +110,20 @@ internal sealed class PsaTokenStore
         {
             writeGate.Release();
         }
+    }
+
+    private void OnConfigurationChanged(PsaOptions options)
+    {
+        lock (gate)
+        {
+            tokens = Reconcile(tokens, options);
+        }
+    }
+
+    public void Dispose()
+    {
+        seedChanges?.Dispose();
+        writeGate.Dispose();
     }
 
     private static StoredTokens? Load(string path)
