@@ -9,7 +9,8 @@ namespace EvGateway.Simulator.Psa;
 /// <summary>
 /// The remote-command broker (the real one is mwa.mpsa.com:8885 over TLS; this one is plain TCP on loopback).
 /// Clients log in with the OAuth access token, publish command envelopes, and get replies and car events back.
-/// Commands are answered one by one, in arrival order, off the client's publish path so its PUBACK is not delayed.
+/// Commands (and spontaneous car events) are handled one by one, in arrival order, off the client's publish path so
+/// its PUBACK is not delayed.
 /// </summary>
 internal sealed class PsaBroker
 {
@@ -17,7 +18,7 @@ internal sealed class PsaBroker
 
     private readonly MqttServerFactory factory = new();
     private readonly MqttServer server;
-    private readonly Channel<PsaPublishedCommand> inbox = Channel.CreateUnbounded<PsaPublishedCommand>(
+    private readonly Channel<Func<IReadOnlyList<OutgoingMessage>>> outbox = Channel.CreateUnbounded<Func<IReadOnlyList<OutgoingMessage>>>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<string?, bool> isValidAccessToken;
     private readonly Action<PsaPublishedCommand> onCommand;
@@ -54,7 +55,7 @@ internal sealed class PsaBroker
 
     public async Task StopAsync()
     {
-        inbox.Writer.TryComplete();
+        outbox.Writer.TryComplete();
         await worker;
         await server.StopAsync(factory.CreateMqttServerStopOptionsBuilder().Build());
         server.Dispose();
@@ -82,15 +83,18 @@ internal sealed class PsaBroker
         e.ProcessPublish = false;
         var command = PsaPublishedCommand.Parse(topic, e.ApplicationMessage.ConvertPayloadToString() ?? "", time.GetUtcNow());
         onCommand(command);
-        inbox.Writer.TryWrite(command);
+        outbox.Writer.TryWrite(() => services.Handle(command));
         return Task.CompletedTask;
     }
 
+    /// <summary>Publishes a message the cloud originates (a car event), after anything already queued.</summary>
+    public void Announce(OutgoingMessage message) => outbox.Writer.TryWrite(() => [message]);
+
     private async Task AnswerCommandsAsync()
     {
-        await foreach (var command in inbox.Reader.ReadAllAsync())
+        await foreach (var work in outbox.Reader.ReadAllAsync())
         {
-            foreach (var message in services.Handle(command))
+            foreach (var message in work())
             {
                 var applicationMessage = new MqttApplicationMessageBuilder()
                     .WithTopic(message.Topic)

@@ -40,6 +40,7 @@ public sealed class PsaCloud
     private readonly Dictionary<string, PsaVehicle> vehiclesByVin;
     private readonly PsaBroker broker;
     private readonly CancellationTokenSource stopping = new();
+    private ITimer? carWatch;
 
     internal PsaCloud(SimulatorOptions options, Uri baseAddress, int mqttPort)
     {
@@ -133,12 +134,23 @@ public sealed class PsaCloud
         PsaControlApi.Map(endpoints, this);
     }
 
-    internal Task StartAsync() => broker.StartAsync();
+    internal async Task StartAsync()
+    {
+        await broker.StartAsync();
+        // Cars push an event when their charge status changes by itself (a delayed start, a full battery), not only
+        // after a command; once a simulated minute is as fine-grained as the car's own charge integration.
+        carWatch = Time.CreateTimer(_ => AnnounceChargeStatusChanges(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
 
     internal async Task StopAsync()
     {
         // Not disposed: requests still in flight until Kestrel stops may read the token.
         await stopping.CancelAsync();
+        if (carWatch is not null)
+        {
+            await carWatch.DisposeAsync();
+        }
+
         await broker.StopAsync();
     }
 
@@ -163,6 +175,17 @@ public sealed class PsaCloud
         if (template is not null && template != path)
         {
             callCounts.AddOrUpdate(template, 1, (_, n) => n + 1);
+        }
+    }
+
+    private void AnnounceChargeStatusChanges()
+    {
+        foreach (var vehicle in Vehicles)
+        {
+            if (vehicle.TakeChargeStatusChange() is { } view)
+            {
+                broker.Announce(new OutgoingMessage(PsaTopics.Event(vehicle.Vin), PsaDocuments.ChargeEvent(view, Time.GetUtcNow())));
+            }
         }
     }
 

@@ -214,7 +214,7 @@ internal static class PsaDocuments
         return reply;
     }
 
-    private static string ChargeStatus(CarSnapshot car) =>
+    public static string ChargeStatus(CarSnapshot car) =>
         !car.Plugged ? "Disconnected" : car.Charging ? "InProgress" : car.ChargeEnded ? "Finished" : "Stopped";
 
     private static int ChargingRateKmPerHour(PsaVehicleView view) => view.Car.Charging

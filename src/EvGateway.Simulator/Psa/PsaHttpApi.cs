@@ -17,7 +17,7 @@ internal static class PsaHttpApi
 
     public static void Map(IEndpointRouteBuilder endpoints, PsaCloud cloud)
     {
-        endpoints.MapPost(cloud.TokenUrl.AbsolutePath, (HttpRequest request) => RefreshAccessToken(request.HttpContext, cloud));
+        endpoints.MapPost(cloud.TokenUrl.AbsolutePath, (HttpRequest request) => RefreshAccessToken(request, cloud));
 
         var api = endpoints.MapGroup(cloud.ApiUrl.AbsolutePath);
         api.AddEndpointFilter((context, next) => GuardAsync(context, next, cloud));
@@ -31,15 +31,15 @@ internal static class PsaHttpApi
         api.MapPost("/virtualkey/remoteaccess/token", (HttpRequest request) => RefreshRemoteToken(request, cloud));
     }
 
-    private static async Task<IResult> RefreshAccessToken(HttpContext http, PsaCloud cloud)
+    private static async Task<IResult> RefreshAccessToken(HttpRequest request, PsaCloud cloud)
     {
-        if (!HasDemoClientCredentials(http.Request))
+        if (!HasDemoClientCredentials(request))
         {
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth2\"";
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth2\"";
             return Json(PsaDocuments.OAuthError("invalid_client", "Client authentication failed"), StatusCodes.Status401Unauthorized);
         }
 
-        var form = await ReadParametersAsync(http.Request);
+        var form = await ReadParametersAsync(request);
         if (form.GetValueOrDefault("grant_type") != "refresh_token")
         {
             return Json(PsaDocuments.OAuthError("unsupported_grant_type", "Only refresh_token is supported here"), StatusCodes.Status400BadRequest);
@@ -49,7 +49,7 @@ internal static class PsaHttpApi
         return grant.Outcome switch
         {
             GrantOutcome.Issued => Json(PsaDocuments.OAuthTokens(grant)),
-            GrantOutcome.RateLimited => TooManyRequests(http, grant.RetryAfter,
+            GrantOutcome.RateLimited => TooManyRequests(request.HttpContext, grant.RetryAfter,
                 PsaDocuments.OAuthError("too_many_requests", "Too many token requests for this account")),
             _ => Json(PsaDocuments.OAuthError("invalid_grant", "grant is invalid"), StatusCodes.Status400BadRequest),
         };

@@ -74,7 +74,9 @@ internal sealed partial class PsaRemoteServices(PsaRemoteAccess remoteAccess, Fu
         // A car that obeyed has just talked to the cloud, so what the cloud serves about it is fresh again.
         vehicle.Car.ReportNow();
         var replies = Reply(PsaAck.Accepted);
-        replies.Add(new OutgoingMessage(PsaTopics.Event(vehicle.Vin), PsaDocuments.ChargeEvent(vehicle.View(), time.GetUtcNow())));
+        var view = vehicle.View();
+        vehicle.MarkAnnounced(view);
+        replies.Add(new OutgoingMessage(PsaTopics.Event(vehicle.Vin), PsaDocuments.ChargeEvent(view, time.GetUtcNow())));
         return replies;
     }
 

@@ -40,6 +40,7 @@ internal sealed class PsaVehicle
     private CarSnapshot? lastReported;
     private TimeOnly delayedChargeTime;
     private DateTimeOffset? delayedStartAt;
+    private string announcedChargeStatus;
 
     public PsaVehicle(string id, SimulatedCar car, PsaVehicleTraits traits, TimeProvider time, TimeZoneInfo carTimeZone)
     {
@@ -50,6 +51,7 @@ internal sealed class PsaVehicle
         this.carTimeZone = carTimeZone;
         delayedChargeTime = traits.DelayedChargeTime;
         car.ChargeSchedule = StartDelayedCharge;
+        announcedChargeStatus = PsaDocuments.ChargeStatus(car.Read());
     }
 
     public string Id { get; }
@@ -80,6 +82,35 @@ internal sealed class PsaVehicle
         {
             var reported = asleep && lastReported is { } frozen ? frozen : live;
             return new PsaVehicleView(this, reported, privacy, delayedChargeTime, delayedStartAt is not null);
+        }
+    }
+
+    /// <summary>
+    /// The car's view if its charge status changed since the last event it pushed (and it is online to push one),
+    /// else null. Marks the change as pushed.
+    /// </summary>
+    public PsaVehicleView? TakeChargeStatusChange()
+    {
+        var view = View();
+        var status = PsaDocuments.ChargeStatus(view.Car);
+        lock (gate)
+        {
+            if (asleep || unresponsive || status == announcedChargeStatus)
+            {
+                return null;
+            }
+
+            announcedChargeStatus = status;
+            return view;
+        }
+    }
+
+    /// <summary>Remembers what the car just pushed, so the same change is not announced twice.</summary>
+    public void MarkAnnounced(PsaVehicleView view)
+    {
+        lock (gate)
+        {
+            announcedChargeStatus = PsaDocuments.ChargeStatus(view.Car);
         }
     }
 

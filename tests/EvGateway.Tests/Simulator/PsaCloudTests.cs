@@ -266,6 +266,8 @@ public class PsaCloudTests
         Assert.False(psa.Psa.Car(PsaCloud.DemoE208Vin).Read().Charging);
         psa.Time.Advance(TimeSpan.FromMinutes(2));
         Assert.True(psa.Psa.Car(PsaCloud.DemoE208Vin).Read().Charging);
+        var startedEvent = await mqtt.NextAsync(PsaTopics.Event(PsaCloud.DemoE208Vin));
+        Assert.Equal("InProgress", startedEvent["charging_state"]!["status"]!.GetValue<string>());
     }
 
     [Fact]
