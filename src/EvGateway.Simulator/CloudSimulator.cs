@@ -34,6 +34,22 @@ public sealed class CloudSimulator : IAsyncDisposable
 
     public static async Task<CloudSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
+        // A free port is found by asking the OS, then bound a moment later; a parallel test may take it in between.
+        // With automatic ports that race is retried with new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(options, cancellationToken);
+            }
+            catch (Exception e) when (IsAddressInUse(e) && options.HttpPort == 0 && options.MqttPort == 0 && attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<CloudSimulator> StartOnceAsync(SimulatorOptions options, CancellationToken cancellationToken)
+    {
         var port = options.HttpPort == 0 ? FreeTcpPort() : options.HttpPort;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -47,10 +63,36 @@ public sealed class CloudSimulator : IAsyncDisposable
         var psa = new PsaCloud(options, baseAddress, options.MqttPort == 0 ? FreeTcpPort() : options.MqttPort);
         psa.MapEndpoints(app);
 
-        await psa.StartAsync();
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await psa.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await psa.StopAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new CloudSimulator(app, baseAddress, renault, psa);
     }
+
+    private static bool IsAddressInUse(Exception e) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
+        { InnerException: { } inner } => IsAddressInUse(inner),
+        _ => false,
+    };
 
     public async ValueTask DisposeAsync()
     {
