@@ -19,7 +19,7 @@ app.UseGatewayHosting();
 app.MapVehicles();
 app.MapLegacy();
 
-app.Run();
+return app.RunGateway();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>
 public partial class Program;

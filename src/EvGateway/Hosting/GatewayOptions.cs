@@ -8,7 +8,7 @@ public sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Where the gateway listens; a LAN surface like the old bridge.</summary>
-    [Required]
+    [Required(ErrorMessage = "Gateway:Urls must name where to listen, e.g. http://0.0.0.0:5000.")]
     public string Urls { get; set; } = "http://0.0.0.0:5000";
 
     /// <summary>CIDR ranges allowed to call the gateway; empty = loopback and the private LAN ranges.</summary>
@@ -24,13 +24,13 @@ public sealed class GatewayOptions
     public bool AllowRemoteUnlock { get; set; }
 
     /// <summary>Where charge-control settings and the token store live.</summary>
-    [Required]
+    [Required(ErrorMessage = "Gateway:DataDirectory must name a folder for settings and tokens.")]
     public string DataDirectory { get; set; } = "./data";
 
     /// <summary>Run against the embedded simulator; null = demo when no maker is configured.</summary>
     public bool? Demo { get; set; }
 
     /// <summary>How old a cached status may be before a read goes to the cloud.</summary>
-    [Range(0, 86400)]
+    [Range(0, 86400, ErrorMessage = "Gateway:StatusMaxAgeSeconds must be from 0 to 86400 seconds.")]
     public int StatusMaxAgeSeconds { get; set; } = 60;
 }

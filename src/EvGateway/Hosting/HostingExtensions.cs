@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Prometheus;
 using Serilog;
@@ -34,6 +35,8 @@ public static class HostingExtensions
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // A failed start is reported by RunGateway in one line; the host's own report is a stack trace.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
             writeToProviders: true);
@@ -107,4 +110,42 @@ public static class HostingExtensions
         || path.StartsWithSegments("/preconditioning") || path.StartsWithSegments("/horn") || path.StartsWithSegments("/lights")
         || path.StartsWithSegments("/lock_door")
         || (path.StartsWithSegments("/charge_control") && (request.Query.ContainsKey("percentage") || request.Query.ContainsKey("hour"))));
+
+    /// <summary>
+    /// Runs the gateway; a start that fails on configuration or a taken port ends with one line per problem (naming
+    /// the setting) and exit code 2 instead of a stack trace.
+    /// </summary>
+    public static int RunGateway(this WebApplication app)
+    {
+        try
+        {
+            app.Run();
+            return 0;
+        }
+        catch (Exception failure) when (StartProblems(failure) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"EvGateway cannot start: {problem}");
+            }
+
+            return 2;
+        }
+    }
+
+    // "DataAnnotation validation failed for 'GatewayOptions' members: 'X' with the error: 'message'." → message.
+    private static string WithoutDataAnnotationPreamble(string failure) =>
+        failure.IndexOf("with the error: '", StringComparison.Ordinal) is var at and >= 0 ? failure[(at + 17)..].TrimEnd('.', '\'') : failure;
+
+    private static List<string> StartProblems(Exception failure) => failure switch
+    {
+        OptionsValidationException invalid => invalid.Failures.Select(WithoutDataAnnotationPreamble).Distinct().ToList(),
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } taken =>
+            [$"{taken.Message} Choose another port with Gateway:Urls or --urls."],
+        InvalidOperationException wrongType when wrongType.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
+            [wrongType.Message],
+        AggregateException many => many.InnerExceptions.SelectMany(StartProblems).Distinct().ToList(),
+        { InnerException: { } inner } => StartProblems(inner),
+        _ => [],
+    };
 }

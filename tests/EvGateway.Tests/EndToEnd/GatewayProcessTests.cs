@@ -49,7 +49,37 @@ public class GatewayProcessTests
         }
     }
 
-    private static Process StartGateway(int port, StringBuilder output)
+    [Theory]
+    [InlineData("Renault__Locale", "french", "Renault:Locale")]
+    [InlineData("Gateway__AllowedNetworks__0", "300.1.1.1/8", "Gateway:AllowedNetworks")]
+    [InlineData("Psa__Brand", "Fiat", "Psa:Brand")]
+    [InlineData("Gateway__StatusMaxAgeSeconds", "-5", "Gateway:StatusMaxAgeSeconds")]
+    public async Task A_wrong_setting_stops_the_start_with_one_line_naming_the_key(string variable, string value, string key)
+    {
+        var output = new StringBuilder();
+        using var gateway = StartGateway(FreePort(), output, new()
+        {
+            [variable] = value,
+            ["Renault__Username"] = "owner@example.com",
+            ["Renault__Password"] = "not-shown",
+            ["Psa__RefreshToken"] = "not-shown-either",
+            ["Psa__ClientId"] = "client",
+            ["Psa__ClientSecret"] = "not-shown-secret",
+            ["Psa__CustomerId"] = "AP-1234",
+        });
+
+        await gateway.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(2, gateway.ExitCode);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var problems = lines.Where(l => l.StartsWith("EvGateway cannot start:", StringComparison.Ordinal)).ToArray();
+        Assert.Single(problems, p => p.Contains(key, StringComparison.Ordinal));
+        Assert.Equal(problems.Distinct().Count(), problems.Length);
+        Assert.DoesNotContain("not-shown", output.ToString());
+        Assert.DoesNotContain("   at ", output.ToString());
+    }
+
+    private static Process StartGateway(int port, StringBuilder output, Dictionary<string, string>? environment = null)
     {
         var dll = GatewayDll();
         var start = new ProcessStartInfo("dotnet")
@@ -65,6 +95,11 @@ public class GatewayProcessTests
         }
 
         start.Environment["Gateway__DataDirectory"] = Directory.CreateTempSubdirectory("evgw-e2e-").FullName;
+        foreach (var (key, value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
