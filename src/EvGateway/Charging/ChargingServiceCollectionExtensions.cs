@@ -1,0 +1,36 @@
+using EvGateway.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EvGateway.Charging;
+
+public static class ChargingServiceCollectionExtensions
+{
+    /// <summary>Charge control, its settings store and the smart-charge planner (`Charging:*`, `Tariff:*`).</summary>
+    public static IServiceCollection AddCharging(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddOptions<ChargingOptions>()
+            .Bind(configuration.GetSection(ChargingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(KnowsTimeZone, $"{ChargingOptions.SectionName}:TimeZone is not a time zone this machine knows (use an IANA id such as Europe/Paris).")
+            .ValidateOnStart();
+
+        services.AddSingleton<ChargeControlStore>();
+        services.AddSingleton<ChargeControlService>();
+        return services;
+    }
+
+    private static bool KnowsTimeZone(ChargingOptions options)
+    {
+        try
+        {
+            options.ResolveTimeZone();
+            return true;
+        }
+        catch (Exception failure) when (failure is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+}
