@@ -18,6 +18,8 @@ public static class ChargingServiceCollectionExtensions
 
         services.AddSingleton<ChargeControlStore>();
         services.AddSingleton<ChargeControlService>();
+        services.AddSingleton<ChargeController>();
+        services.AddHostedService(provider => provider.GetRequiredService<ChargeController>());
         return services;
     }
 
