@@ -1,5 +1,22 @@
+using EvGateway.Hosting;
+using EvGateway.Legacy;
+using EvGateway.Manufacturers.Renault;
+using EvGateway.Vehicles;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGatewayHosting();
+builder.AddDemoMode();
+builder.Services.AddRenault(builder.Configuration);
+builder.Services.AddVehicles();
+builder.Services.AddLegacy();
+
 var app = builder.Build();
+
+app.UseGatewayHosting();
+app.MapVehicles();
+app.MapLegacy();
+
 app.Run();
 
 /// <summary>Entry point; public so WebApplicationFactory can host it in tests.</summary>

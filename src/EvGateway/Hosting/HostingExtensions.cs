@@ -1,0 +1,107 @@
+using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.OpenApi;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+
+namespace EvGateway.Hosting;
+
+/// <summary>Cross-cutting plumbing: settings, logging, errors, the LAN guard, API docs, health and metrics.</summary>
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        // --urls / ASPNETCORE_URLS win; otherwise the gateway's own setting (default http://0.0.0.0:5000).
+        if (string.IsNullOrEmpty(configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(configuration["Gateway:Urls"] ?? new GatewayOptions().Urls);
+        }
+
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => LanGuard.Parse(o.AllowedNetworks).Length > 0, "Gateway:AllowedNetworks holds no network.")
+            .ValidateOnStart();
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(configuration)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // Answers are JSON for scripts, never embedded in HTML: keep "+01:00" readable instead of "\u002B01:00".
+            json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        // Binding failures (a word where a number goes, malformed JSON) become exceptions the error handler turns into 400s.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddGatewayProblemDetails();
+        builder.Services.AddValidatorsFromAssemblyContaining<GatewayOptions>(includeInternalTypes: true);
+        builder.Services.AddGatewayHealth();
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "EvGateway",
+                Version = "v1",
+                Description = "One plain HTTP surface for Renault, Dacia, Alpine, Peugeot, Citroën, DS, Opel and Vauxhall cars. " +
+                              "The /api routes speak JSON with ProblemDetails errors; the legacy routes answer exactly like psa_car_controller.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml))
+            {
+                swagger.IncludeXmlComments(xml);
+            }
+
+            swagger.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = LanGuard.ApiKeyHeader,
+                Description = "Only when the gateway sets Gateway:ApiKey.",
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication UseGatewayHosting(this WebApplication app)
+    {
+        Directory.CreateDirectory(app.Configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory);
+        // Outermost, so it logs the status the client really got after the error handler shaped it.
+        app.UseSerilogRequestLogging(logging => logging.GetLevel = RequestLevel);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<LanGuard>();
+        app.UseCors();
+        app.UseHttpMetrics(metrics => metrics.ReduceStatusCodeCardinality());
+        app.UseSwagger();
+        app.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway");
+        app.MapMetrics("/metrics");
+        app.MapGatewayHealth();
+        return app;
+    }
+
+    // Reads are polled many times a minute by home automation; they are logged at Debug so the log shows what changes
+    // things (commands, settings) and what fails.
+    private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? failure) =>
+        failure is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : context.Response.StatusCode >= 400 ? LogEventLevel.Warning
+        : HttpMethods.IsGet(context.Request.Method) && !IsLegacyCommand(context.Request) ? LogEventLevel.Debug
+        : LogEventLevel.Information;
+
+    private static bool IsLegacyCommand(HttpRequest request) => request.Path is var path && (
+        path.StartsWithSegments("/charge_now") || path.StartsWithSegments("/charge_hour") || path.StartsWithSegments("/wakeup")
+        || path.StartsWithSegments("/preconditioning") || path.StartsWithSegments("/horn") || path.StartsWithSegments("/lights")
+        || path.StartsWithSegments("/lock_door")
+        || (path.StartsWithSegments("/charge_control") && (request.Query.ContainsKey("percentage") || request.Query.ContainsKey("hour"))));
+}

@@ -1,0 +1,52 @@
+using Refit;
+
+namespace EvGateway.Manufacturers.Renault;
+
+/// <summary>
+/// Kamereon, Renault's car API (renault.md §2). HTTP shape only: <see cref="KamereonAuthHandler"/> adds the keys,
+/// <see cref="KamereonCalls"/> turns failures into gateway errors. Every call carries the account's country.
+/// </summary>
+internal interface IKamereonApi
+{
+    [Get("/commerce/v1/persons/{personId}")]
+    Task<KamereonPerson> GetPersonAsync(string personId, string country, CancellationToken cancellationToken);
+
+    [Get("/commerce/v1/accounts/{accountId}/vehicles")]
+    Task<KamereonVehicles> GetVehiclesAsync(string accountId, string country, CancellationToken cancellationToken);
+
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v2/cars/{vin}/battery-status")]
+    Task<KamereonEnvelope<BatteryStatusAttributes>> GetBatteryStatusAsync(string accountId, string vin, string country, CancellationToken cancellationToken);
+
+    /// <summary>Odometer; the version segment (v1 or v2) depends on the model (<see cref="RenaultModel.CockpitVersion"/>).</summary>
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/{version}/cars/{vin}/cockpit")]
+    Task<KamereonEnvelope<CockpitAttributes>> GetCockpitAsync(string accountId, string version, string vin, string country, CancellationToken cancellationToken);
+
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/location")]
+    Task<KamereonEnvelope<LocationAttributes>> GetLocationAsync(string accountId, string vin, string country, CancellationToken cancellationToken);
+
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/hvac-status")]
+    Task<KamereonEnvelope<HvacStatusAttributes>> GetHvacStatusAsync(string accountId, string vin, string country, CancellationToken cancellationToken);
+
+    /// <summary>Start (action start) or stop (action stop) charging, on cars that take the car-adapter route.</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/charging-start")]
+    Task<KamereonEnvelope<ActionEcho>> ChargingStartAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
+
+    /// <summary>Resume (start) or pause (stop) charging on KCM cars such as the Zoe ZE50 and the Spring.</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/charge/pause-resume")]
+    Task<KamereonEnvelope<ActionEcho>> ChargePauseResumeAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
+
+    /// <summary>Start charging on KCM cars that have no stop (Megane E-Tech).</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/charge/start")]
+    Task<KamereonEnvelope<ActionEcho>> KcmChargeStartAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
+
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/hvac-start")]
+    Task<KamereonEnvelope<ActionEcho>> HvacStartAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<HvacStartAttributes> action, CancellationToken cancellationToken);
+
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/horn-lights")]
+    Task<KamereonEnvelope<ActionEcho>> HornLightsAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<HornLightsAttributes> action, CancellationToken cancellationToken);
+}

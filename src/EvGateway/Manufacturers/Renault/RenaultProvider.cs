@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Manufacturers.Renault;
+
+/// <summary>
+/// Renault, Dacia and Alpine cars through Gigya + Kamereon. Reads only the endpoints a model has, learns which ones an
+/// unknown model lacks, and sends each model's remote commands by the route that model understands.
+/// </summary>
+internal sealed partial class RenaultProvider(
+    IKamereonApi kamereon,
+    RenaultTokenProvider tokens,
+    KamereonCalls calls,
+    IOptionsMonitor<RenaultOptions> options,
+    TimeProvider time,
+    ILogger<RenaultProvider> logger) : IVehicleProvider
+{
+    public const string MakerName = "Renault";
+
+    private static readonly HashSet<string> CarAccountTypes = new(["MYRENAULT", "MYDACIA", "MYALPINE"], StringComparer.OrdinalIgnoreCase);
+
+    private readonly ConcurrentDictionary<string, RenaultCar> cars = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<VehicleCapability, bool>> learntMissing = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Maker => MakerName;
+
+    public ProviderHealth Health => tokens.Health;
+
+    // Kamereon never pushes; the event exists only because the contract has it.
+    public event Action<VehicleStatus>? StatusPushed
+    {
+        add { }
+        remove { }
+    }
+
+    private string Country => options.CurrentValue.Country;
+
+    public async Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken)
+    {
+        var vehicles = new List<Vehicle>();
+        foreach (var accountId in await AccountIdsAsync(cancellationToken))
+        {
+            var answer = await calls.SendAsync(accountId, "", "vehicle list",
+                ct => kamereon.GetVehiclesAsync(accountId, Country, ct), cancellationToken);
+            foreach (var link in answer.VehicleLinks ?? [])
+            {
+                if (string.IsNullOrEmpty(link.Vin))
+                {
+                    continue;
+                }
+
+                var model = RenaultCapabilities.For(link.VehicleDetails?.Model?.Code);
+                cars[link.Vin] = new RenaultCar(accountId, model);
+                vehicles.Add(ToVehicle(link, model));
+            }
+        }
+
+        return vehicles;
+    }
+
+    public async Task<VehicleStatus> GetStatusAsync(Vehicle vehicle, CancellationToken cancellationToken)
+    {
+        var car = await FindCarAsync(vehicle.Vin, cancellationToken);
+        var (account, vin, country) = (car.AccountId, vehicle.Vin, Country);
+        var battery = ReadAsync(vehicle, car, VehicleCapability.BatteryStatus, "battery status",
+            ct => kamereon.GetBatteryStatusAsync(account, vin, country, ct), cancellationToken);
+        var cockpit = ReadAsync(vehicle, car, VehicleCapability.Odometer, "cockpit",
+            ct => kamereon.GetCockpitAsync(account, car.Model.CockpitVersion, vin, country, ct), cancellationToken);
+        var location = ReadAsync(vehicle, car, VehicleCapability.Location, "location",
+            ct => kamereon.GetLocationAsync(account, vin, country, ct), cancellationToken);
+        var hvac = ReadAsync(vehicle, car, VehicleCapability.ClimateStatus, "climate status",
+            ct => kamereon.GetHvacStatusAsync(account, vin, country, ct), cancellationToken);
+        await Task.WhenAll(battery, cockpit, location, hvac);
+
+        return RenaultMapping.ToStatus(vehicle, car.Model, time.GetUtcNow(), await battery, await cockpit, await location, await hvac);
+    }
+
+    public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
+    {
+        var model = RenaultCapabilities.For(vehicle.ModelCode);
+        var (capability, what) = Describe(command.Kind);
+        var route = command.Kind switch
+        {
+            VehicleCommandKind.ChargeStart => model.StartRoute,
+            VehicleCommandKind.ChargeStop => model.StopRoute,
+            _ => ChargeRoute.None,
+        };
+        if (capability is not { } needed || !vehicle.Has(needed) || IsLearntMissing(vehicle.Vin, needed)
+            || (command.Kind is VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop && route == ChargeRoute.None))
+        {
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin, what);
+        }
+
+        var car = await FindCarAsync(vehicle.Vin, cancellationToken);
+        var (account, vin, country) = (car.AccountId, vehicle.Vin, Country);
+        var answer = await LearnIfMissingAsync(vin, car.Model, needed, what, () => calls.SendAsync(account, vin, what, ct => command.Kind switch
+        {
+            VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop => route switch
+            {
+                ChargeRoute.CarAdapterChargingStart => kamereon.ChargingStartAsync(account, vin, country,
+                    Action("ChargingStart", command.Kind == VehicleCommandKind.ChargeStart ? "start" : "stop"), ct),
+                ChargeRoute.KcmPauseResume => kamereon.ChargePauseResumeAsync(account, vin, country,
+                    Action("ChargePauseResume", command.Kind == VehicleCommandKind.ChargeStart ? "resume" : "pause"), ct),
+                _ => kamereon.KcmChargeStartAsync(account, vin, country, Action("ChargeStart", null), ct),
+            },
+            VehicleCommandKind.ClimateStart => kamereon.HvacStartAsync(account, vin, country,
+                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("start", command.TargetTemperatureC ?? 21)), ct),
+            VehicleCommandKind.ClimateStop => kamereon.HvacStartAsync(account, vin, country,
+                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("cancel", null)), ct),
+            _ => kamereon.HornLightsAsync(account, vin, country,
+                KamereonAction<HornLightsAttributes>.Of("HornLights",
+                    new HornLightsAttributes("start", command.Kind == VehicleCommandKind.Horn ? "horn" : "lights")), ct),
+        }, cancellationToken));
+
+        return new CommandOutcome(true, $"The Renault cloud accepted the {what} request.", answer.Data?.Id);
+
+        static KamereonAction<ActionAttributes> Action(string type, string? action) => KamereonAction<ActionAttributes>.Of(type, new ActionAttributes(action));
+    }
+
+    private static (VehicleCapability? Capability, string What) Describe(VehicleCommandKind kind) => kind switch
+    {
+        VehicleCommandKind.ChargeStart => (VehicleCapability.ChargeStart, "remote charge start"),
+        VehicleCommandKind.ChargeStop => (VehicleCapability.ChargeStop, "remote charge stop"),
+        VehicleCommandKind.ClimateStart => (VehicleCapability.ClimateControl, "remote climate start"),
+        VehicleCommandKind.ClimateStop => (VehicleCapability.ClimateControl, "remote climate stop"),
+        VehicleCommandKind.Horn => (VehicleCapability.HornLights, "remote horn"),
+        VehicleCommandKind.Lights => (VehicleCapability.HornLights, "remote lights"),
+        _ => (null, $"the {kind} command through the Renault cloud"),
+    };
+
+    private async Task<IReadOnlyList<string>> AccountIdsAsync(CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.AccountId is { Length: > 0 } configured)
+        {
+            return [configured];
+        }
+
+        var personId = await tokens.GetPersonIdAsync(cancellationToken);
+        var person = await calls.SendAsync(personId, "", "account list", ct => kamereon.GetPersonAsync(personId, Country, ct), cancellationToken);
+        return (person.Accounts ?? [])
+            .Where(a => a.AccountId is { Length: > 0 } && a.AccountType is not null && CarAccountTypes.Contains(a.AccountType))
+            .Select(a => a.AccountId!)
+            .ToList();
+    }
+
+    private async Task<RenaultCar> FindCarAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (cars.TryGetValue(vin, out var car))
+        {
+            return car;
+        }
+
+        await GetVehiclesAsync(cancellationToken);
+        return cars.TryGetValue(vin, out car) ? car : throw GatewayException.VehicleNotFound(vin);
+    }
+
+    // An optional part of the status: absent when the car lacks it or the cloud says it does.
+    private async Task<T?> ReadAsync<T>(Vehicle vehicle, RenaultCar car, VehicleCapability capability, string what,
+        Func<CancellationToken, Task<KamereonEnvelope<T>>> read, CancellationToken cancellationToken) where T : class
+    {
+        if (!vehicle.Has(capability) || IsLearntMissing(vehicle.Vin, capability))
+        {
+            return null;
+        }
+
+        try
+        {
+            var answer = await LearnIfMissingAsync(vehicle.Vin, car.Model, capability, what,
+                () => calls.SendAsync(car.AccountId, vehicle.Vin, what, read, cancellationToken));
+            return answer.Data?.Attributes;
+        }
+        catch (GatewayException e) when (e.Code == ErrorCodes.CapabilityNotSupported)
+        {
+            return null;
+        }
+    }
+
+    // For a model outside the table, a "not supported" answer is remembered so that endpoint costs no more quota for
+    // this car; a known model's table is trusted over one odd answer.
+    private async Task<T> LearnIfMissingAsync<T>(string vin, RenaultModel model, VehicleCapability capability, string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (GatewayException e) when (e.Code == ErrorCodes.CapabilityNotSupported && !model.Known)
+        {
+            learntMissing.GetOrAdd(vin, _ => new ConcurrentDictionary<VehicleCapability, bool>())[capability] = true;
+            LogCapabilityLearnt(vin, model.Code, what);
+            throw;
+        }
+    }
+
+    private bool IsLearntMissing(string vin, VehicleCapability capability) =>
+        learntMissing.TryGetValue(vin, out var missing) && missing.ContainsKey(capability);
+
+    private Vehicle ToVehicle(KamereonVehicleLink link, RenaultModel model)
+    {
+        var details = link.VehicleDetails;
+        var vin = link.Vin!;
+        var electrical = details?.Electrical == true;
+        var missing = learntMissing.TryGetValue(vin, out var learnt) ? learnt.Keys : [];
+        return new Vehicle(
+            vin,
+            MakerName,
+            BrandName(link.Brand ?? details?.Brand?.Label),
+            details?.Model?.Label?.Trim() is { Length: > 0 } label ? label : model.Code,
+            details?.Model?.Code,
+            RenaultCapabilities.Of(model, electrical, missing),
+            model.BatteryCapacityKwh);
+    }
+
+    private static string BrandName(string? brand) => brand?.Trim().ToUpperInvariant() switch
+    {
+        "DACIA" => "Dacia",
+        "ALPINE" => "Alpine",
+        _ => "Renault",
+    };
+
+    private sealed record RenaultCar(string AccountId, RenaultModel Model);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renault car {Vin} (model {ModelCode}) has no {What}; not asking for it again")]
+    private partial void LogCapabilityLearnt(string vin, string modelCode, string what);
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+using Refit;
+
+namespace EvGateway.Manufacturers.Renault;
+
+public static class ServiceCollectionExtensions
+{
+    private const int MaxRetries = 2;
+
+    /// <summary>
+    /// Registers the Renault adapter as one more <see cref="IVehicleProvider"/>. Does nothing when Renault:Username is
+    /// empty (the owner has no Renault); otherwise a wrong Renault:* setting fails at start with a line naming the key.
+    /// </summary>
+    public static IServiceCollection AddRenault(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(RenaultOptions.SectionName);
+        if (string.IsNullOrWhiteSpace(section[nameof(RenaultOptions.Username)]))
+        {
+            return services;
+        }
+
+        services.AddOptions<RenaultOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RenaultOptions>, RenaultOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+
+        var refit = new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options));
+        services.AddRefitClient<IGigyaApi>(refit)
+            .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.GigyaUrl))
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
+
+        services.AddTransient<KamereonAuthHandler>();
+        services.AddRefitClient<IKamereonApi>(refit)
+            .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.KamereonUrl))
+            .AddHttpMessageHandler<KamereonAuthHandler>()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
+
+        services.AddSingleton<RenaultTokenProvider>();
+        services.AddSingleton<KamereonCalls>();
+        services.AddSingleton<IVehicleProvider, RenaultProvider>();
+        return services;
+    }
+
+    private static void Configure(HttpClient client, string baseUrl)
+    {
+        client.BaseAddress = new Uri(baseUrl);
+        // The resilience handler owns every timeout.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    // Retries only reads: a replayed POST could honk twice or flip a charge back. 429 is never retried, since each
+    // refused call still spends the hourly quota; KamereonCalls starts a cool-down instead.
+    private static void Tune(HttpStandardResilienceOptions resilience, RenaultOptions settings)
+    {
+        resilience.AttemptTimeout.Timeout = settings.RequestTimeout;
+        resilience.Retry.MaxRetryAttempts = MaxRetries;
+        resilience.Retry.Delay = TimeSpan.FromMilliseconds(settings.RetryDelayMilliseconds);
+        resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+        resilience.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+        {
+            { Exception: HttpRequestException or TimeoutRejectedException } => true,
+            { Result: { } response } => response.StatusCode == HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500,
+            _ => false,
+        });
+        resilience.Retry.DisableForUnsafeHttpMethods();
+        resilience.TotalRequestTimeout.Timeout = settings.RequestTimeout * (MaxRetries + 1)
+            + TimeSpan.FromMilliseconds(settings.RetryDelayMilliseconds * 4) + TimeSpan.FromSeconds(5);
+        var minimumSampling = settings.RequestTimeout * 2;
+        if (resilience.CircuitBreaker.SamplingDuration < minimumSampling)
+        {
+            resilience.CircuitBreaker.SamplingDuration = minimumSampling;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using EvGateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Vehicles;
+
+/// <summary>
+/// The one door every remote command goes through, whichever surface asked (REST or legacy): the read-only and
+/// unlock opt-ins, the car's capabilities (checked before any cloud call), then the maker's adapter. After a
+/// command the cached status is dropped so the next read shows its effect.
+/// </summary>
+public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, IOptionsMonitor<GatewayOptions> options,
+    ILogger<VehicleCommands> logger)
+{
+    public async Task<CommandOutcome> SendAsync(string vin, VehicleCommand command, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.AllowRemoteCommands)
+        {
+            throw GatewayException.Forbidden("Remote commands are turned off on this gateway (Gateway:AllowRemoteCommands=false).");
+        }
+
+        if (command.Kind == VehicleCommandKind.Unlock && !settings.AllowRemoteUnlock)
+        {
+            throw GatewayException.Forbidden("Unlocking remotely needs its own opt-in (Gateway:AllowRemoteUnlock=true).");
+        }
+
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        var needed = RequiredCapability(command.Kind);
+        if (!entry.Vehicle.Has(needed))
+        {
+            throw GatewayException.CapabilityNotSupported(vin, Describe(command.Kind));
+        }
+
+        var outcome = await entry.Provider.SendCommandAsync(entry.Vehicle, command, cancellationToken);
+        logger.LogInformation("Command {Command} for {Vin}: {Outcome}", command.Kind, vin, outcome.Accepted ? "accepted" : "refused");
+        cache.Invalidate(vin);
+        return outcome;
+    }
+
+    public static VehicleCapability RequiredCapability(VehicleCommandKind kind) => kind switch
+    {
+        VehicleCommandKind.WakeUp => VehicleCapability.WakeUp,
+        VehicleCommandKind.ChargeStart => VehicleCapability.ChargeStart,
+        VehicleCommandKind.ChargeStop => VehicleCapability.ChargeStop,
+        VehicleCommandKind.SetDelayedChargeStart => VehicleCapability.ChargeSchedule,
+        VehicleCommandKind.ClimateStart or VehicleCommandKind.ClimateStop => VehicleCapability.ClimateControl,
+        VehicleCommandKind.Lock or VehicleCommandKind.Unlock => VehicleCapability.Lock,
+        VehicleCommandKind.Horn or VehicleCommandKind.Lights => VehicleCapability.HornLights,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static string Describe(VehicleCommandKind kind) => kind switch
+    {
+        VehicleCommandKind.WakeUp => "waking up remotely",
+        VehicleCommandKind.ChargeStart => "starting a charge remotely",
+        VehicleCommandKind.ChargeStop => "stopping a charge remotely",
+        VehicleCommandKind.SetDelayedChargeStart => "a delayed charge start",
+        VehicleCommandKind.ClimateStart or VehicleCommandKind.ClimateStop => "remote climate control",
+        VehicleCommandKind.Lock or VehicleCommandKind.Unlock => "remote locking",
+        _ => "remote horn and lights",
+    };
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace EvGateway.Tests.EndToEnd;
+
+/// <summary>The built gateway as a user starts it: its own process, no configuration, a free port.</summary>
+public class GatewayProcessTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task With_no_configuration_the_built_gateway_serves_the_demo_cars_within_seconds()
+    {
+        var port = FreePort();
+        var output = new StringBuilder();
+        using var gateway = StartGateway(port, output);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            JsonElement cars = default;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !gateway.HasExited)
+            {
+                try
+                {
+                    cars = JsonDocument.Parse(await http.GetStringAsync("/get_vehicles", Ct)).RootElement;
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(100, Ct);
+                }
+            }
+
+            Assert.True(cars.ValueKind == JsonValueKind.Array, $"no car list; the gateway wrote:\n{output}");
+            Assert.True(cars.GetArrayLength() >= 3);
+            var vin = cars[0].GetProperty("vin").GetString();
+            var info = JsonDocument.Parse(await http.GetStringAsync($"/get_vehicleinfo/{vin}", Ct)).RootElement;
+            Assert.Equal("Electric", info.GetProperty("energy")[0].GetProperty("type").GetString());
+            Assert.Contains("Demo mode", output.ToString());
+        }
+        finally
+        {
+            gateway.Kill(entireProcessTree: true);
+            await gateway.WaitForExitAsync(Ct);
+        }
+    }
+
+    private static Process StartGateway(int port, StringBuilder output)
+    {
+        var dll = GatewayDll();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Renault__") || k.StartsWith("Psa__") || k.StartsWith("Gateway__")).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["Gateway__DataDirectory"] = Directory.CreateTempSubdirectory("evgw-e2e-").FullName;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    // The gateway project is built beside the tests (project reference) with the same configuration.
+    private static string GatewayDll()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testDirectory.Parent!.Name;
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EvGateway.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, "src", "EvGateway", "bin", configuration, "net10.0", "EvGateway.dll");
+        Assert.True(File.Exists(dll), $"the gateway is not built at {dll}");
+        return dll;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EvGateway.Hosting;
+using EvGateway.Simulator.Renault;
+using EvGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvGateway.Tests.Hosting;
+
+public class HostingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("192.168.1.20", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.20.0.5", true)]
+    [InlineData("::1", true)]
+    [InlineData("::ffff:192.168.1.20", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("8.8.8.8", false)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("2001:4860::8888", false)]
+    public void The_default_allowed_networks_are_loopback_and_the_private_LAN_ranges(string address, bool allowed)
+    {
+        var networks = LanGuard.Parse([]);
+
+        Assert.Equal(allowed, networks.Any(n => n.Contains(IPAddress.Parse(address) is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : IPAddress.Parse(address))));
+    }
+
+    [Fact]
+    public void A_malformed_allowed_network_stops_the_start_naming_the_key()
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => LanGuard.Parse(["192.168.0.0/33"]));
+
+        Assert.Contains("Gateway:AllowedNetworks", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_request_from_outside_the_allowed_networks_gets_403()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var server = app.Services.GetRequiredService<IServer>() as TestServer;
+
+        var context = await server!.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/get_vehicles";
+            c.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.9");
+        }, Ct);
+
+        Assert.Equal(403, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_an_API_key_set_requests_need_the_header_but_health_does_not()
+    {
+        await using var app = await GatewayApp.StartAsync(new() { ["Gateway:ApiKey"] = "k3y-for-the-test" });
+
+        var without = await app.Client.GetAsync("/api/vehicles", Ct);
+        var health = await app.Client.GetAsync("/health/live", Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/vehicles") { Headers = { { "X-Api-Key", "k3y-for-the-test" } } };
+        var with = await app.Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_turns_healthy_once_the_maker_has_logged_in()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        await app.Client.GetAsync("/api/vehicles", Ct);
+        var ready = await app.Client.GetAsync("/health/ready", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("Renault", await ready.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Swagger_documents_every_route_with_a_summary_and_no_secret()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var document = await app.Client.GetStringAsync("/swagger/v1/swagger.json", Ct);
+        var paths = JsonDocument.Parse(document).RootElement.GetProperty("paths");
+
+        foreach (var route in new[] { "/api/vehicles", "/api/vehicles/{vin}/status", "/api/vehicles/{vin}/commands/{command}", "/get_vehicles", "/get_vehicleinfo/{vin}" })
+        {
+            Assert.True(paths.TryGetProperty(route, out var operations), route);
+            Assert.All(operations.EnumerateObject(), op => Assert.False(string.IsNullOrEmpty(op.Value.GetProperty("summary").GetString())));
+        }
+
+        Assert.DoesNotContain(RenaultCloud.DemoPassword + "\"", document);
+        Assert.DoesNotContain(RenaultCloud.DefaultKamereonApiKey, document);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_answers_a_404_problem()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var answer = await app.Client.GetAsync("/no/such/route", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("not_found", (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+    }
+}
