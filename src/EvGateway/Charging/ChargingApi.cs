@@ -2,10 +2,11 @@ using System.Globalization;
 using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;
 
-/// <summary>The charging routes: charge control (REST and the legacy psa_car_controller route).</summary>
+/// <summary>The charging routes: charge control (REST and the legacy psa_car_controller route) and smart charging.</summary>
 public static class ChargingApi
 {
     public static IEndpointRouteBuilder MapCharging(this IEndpointRouteBuilder endpoints)
@@ -19,6 +20,15 @@ public static class ChargingApi
             .Validate<ChargeControlRequest>()
             .WithName(nameof(SetChargeControl))
             .WithSummary("Stop charging at a battery level and/or every day at a local time (501 when the car cannot stop a charge).");
+
+        car.MapGet("/smart-charge/plan", GetSmartChargePlan)
+            .Validate<SmartChargePlanQuery>()
+            .WithName(nameof(GetSmartChargePlan))
+            .WithSummary("The cheapest charging that reaches targetPercent by readyBy, from the day-ahead prices, without applying it.");
+        car.MapPost("/smart-charge", ApplySmartCharge)
+            .Validate<SmartChargeRequest>()
+            .WithName(nameof(ApplySmartCharge))
+            .WithSummary("Plans the cheapest charging to reach targetPercent by readyBy and sets it on the car.");
 
         endpoints.MapGet("/charge_control", LegacyChargeControl)
             .WithName(nameof(LegacyChargeControl))
@@ -34,6 +44,25 @@ public static class ChargingApi
     public static async Task<Ok<ChargeControlView>> SetChargeControl(string vin, ChargeControlRequest request, ChargeControlService service,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await service.SetAsync(vin, _ => request.ToSetting(), cancellationToken));
+
+    public static async Task<Ok<SmartChargePlanView>> GetSmartChargePlan(string vin, [AsParameters] SmartChargePlanQuery query,
+        SmartChargeService service, IOptions<ChargingOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await service.PlanAsync(
+            vin,
+            SmartChargeInput.ParsePercent(query.TargetPercent)!.Value,
+            SmartChargeInput.ParseReadyBy(query.ReadyBy, options.Value.ResolveTimeZone())!.Value,
+            SmartChargeInput.ParsePrice(query.MaxPrice),
+            SmartChargeInput.ParseStrategy(query.Strategy),
+            cancellationToken));
+
+    public static async Task<Ok<SmartChargeApplied>> ApplySmartCharge(string vin, SmartChargeRequest request, SmartChargeService service,
+        IOptions<ChargingOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await service.ApplyAsync(
+            vin,
+            request.TargetPercent!.Value,
+            SmartChargeInput.ParseReadyBy(request.ReadyBy, options.Value.ResolveTimeZone())!.Value,
+            request.MaxPrice,
+            cancellationToken));
 
     /// <summary>
     /// Keeps the old bridge's parameters and answer; unlike it, errors come with a real status code

@@ -1,3 +1,4 @@
+using EvGateway.Charging.Tariff;
 using EvGateway.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,14 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<ChargeControlService>();
         services.AddSingleton<ChargeController>();
         services.AddHostedService(provider => provider.GetRequiredService<ChargeController>());
+
+        services.AddOptions<TariffOptions>()
+            .Bind(configuration.GetSection(TariffOptions.SectionName))
+            .Validate(t => t.RefreshMinutes > 0, $"{TariffOptions.SectionName}:RefreshMinutes must be positive.")
+            .ValidateOnStart();
+        services.AddHttpClient(nameof(TariffClient), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<TariffClient>();
+        services.AddSingleton<SmartChargeService>();
         return services;
     }
 
