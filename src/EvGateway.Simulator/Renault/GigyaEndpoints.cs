@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -60,7 +61,7 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
 
         var person = directory.PersonByLogin(loginId);
         if (person is null || !CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(person.Password), System.Text.Encoding.UTF8.GetBytes(password)))
+                Encoding.UTF8.GetBytes(person.Password), Encoding.UTF8.GetBytes(password)))
         {
             return Error(403042, "invalid loginID or password", "Invalid LoginID", 403, "Forbidden");
         }

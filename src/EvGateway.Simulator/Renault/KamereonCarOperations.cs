@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace EvGateway.Simulator.Renault;
 
 /// <summary>One call on a car: the vehicle, the parsed JSON body of a POST, and the simulator's "now".</summary>
-internal sealed record KamereonCall(RenaultVehicle Vehicle, JsonNode? Body, DateTimeOffset Now, IQueryCollection Query);
+internal sealed record KamereonCall(RenaultVehicle Vehicle, JsonNode? Body, DateTimeOffset Now);
 
 /// <summary>
 /// A car route: the capability it needs and what it does. Commands whose meaning depends on their <c>action</c>

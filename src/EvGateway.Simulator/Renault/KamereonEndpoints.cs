@@ -48,7 +48,7 @@ internal sealed class KamereonEndpoints(RenaultCloud cloud, RenaultDirectory dir
             }
 
             var body = HttpMethods.IsPost(context.Request.Method) ? await ReadBody(context.Request) : null;
-            return operation.Invoke(new KamereonCall(vehicle, body, time.GetUtcNow(), context.Request.Query));
+            return operation.Invoke(new KamereonCall(vehicle, body, time.GetUtcNow()));
         });
     }
 
@@ -65,7 +65,8 @@ internal sealed class KamereonEndpoints(RenaultCloud cloud, RenaultDirectory dir
             return KamereonErrors.AccessDenied();
         }
 
-        if (jwt.Validate(request.Headers["x-gigya-id_token"].ToString()) is not { } personId)
+        if (request.Headers.ContainsKey("x-kamereon-authorization")
+            || jwt.Validate(request.Headers["x-gigya-id_token"].ToString()) is not { } personId)
         {
             return KamereonErrors.Unauthorized();
         }

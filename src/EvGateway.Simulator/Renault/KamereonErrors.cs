@@ -19,21 +19,13 @@ internal static class KamereonErrors
         </html>
         """;
 
-    /// <summary>
-    /// A rejected apikey. The cloud's gateway answers the err.func.403 security.access envelope; the top-level
-    /// <c>error</c> member is the short form renault.md §3 documents, so a client may recognise either.
-    /// </summary>
-    public static IResult AccessDenied()
-    {
-        var body = Envelope("FUNCTIONAL", "err.func.403",
-            """{"errors":[{"status":"403","code":"security.access","detail":"Access is denied for this resource"}]}""");
-        body["error"] = "access_denied";
-        return Json(StatusCodes.Status403Forbidden, body);
-    }
+    /// <summary>A rejected apikey: the cloud's API gateway answers before Kamereon, in its own short shape.</summary>
+    public static IResult AccessDenied() =>
+        Json(StatusCodes.Status403Forbidden, new JsonObject { ["error"] = "access_denied", ["error_description"] = "Unauthorized" });
 
+    /// <summary>A missing, forged or expired id_token (and the obsolete x-kamereon-authorization header).</summary>
     public static IResult Unauthorized() =>
-        Json(StatusCodes.Status401Unauthorized, Envelope("FUNCTIONAL", "err.func.401",
-            """{"errors":[{"status":"401","code":"security.jwt","detail":"The id_token is missing, invalid or expired"}]}"""));
+        Json(StatusCodes.Status401Unauthorized, Envelope("FUNCTIONAL", "err.func.wired.unauthorized", "The access is unauthorized"));
 
     public static IResult BadRequest(string code, string detail, string pointer) =>
         Json(StatusCodes.Status400BadRequest, Envelope("FUNCTIONAL", "err.func.400",

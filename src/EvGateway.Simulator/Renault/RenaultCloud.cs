@@ -46,7 +46,6 @@ public sealed class RenaultCloud
     public RenaultCloud(SimulatorOptions options, Uri baseAddress)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = options;
         time = options.TimeProvider;
         GigyaUrl = new Uri(baseAddress, "gigya");
         KamereonUrl = new Uri(baseAddress, "kamereon");
@@ -58,7 +57,6 @@ public sealed class RenaultCloud
 
     public Uri GigyaUrl { get; }
     public Uri KamereonUrl { get; }
-    internal SimulatorOptions Options { get; }
     internal RenaultFaults Faults { get; } = new();
 
     /// <summary>The Gigya ApiKey the cloud accepts; change it to simulate a rotated key.</summary>

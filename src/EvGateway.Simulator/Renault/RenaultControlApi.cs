@@ -72,14 +72,28 @@ internal static class RenaultControlApi
         cars.MapPost("/drive", (string vin, double km) => WithCar(cloud, vin, vehicle => vehicle.Car.Drive(km)));
 
         control.MapPost("/accounts", (string accountType, string? personId) =>
-            TypedResults.Ok(cloud.AddAccount(accountType, personId ?? RenaultCloud.DemoPersonId)));
+            Rejecting(() => TypedResults.Ok(cloud.AddAccount(accountType, personId ?? RenaultCloud.DemoPersonId))));
         control.MapPost("/accounts/{accountId}/vehicles",
             (string accountId, string vin, string modelCode, double? capacityKwh, double? chargePowerKw, double? level, bool? plugged) =>
-            {
-                var spec = new Cars.CarSpec(modelCode, capacityKwh ?? 52, chargePowerKw ?? 7.4, ConsumptionKwhPer100Km: 17);
-                var vehicle = cloud.AddVehicle(accountId, vin, modelCode, spec, level: level ?? 50, plugged: plugged ?? false);
-                return TypedResults.Ok(new { vehicle.Vin, vehicle.ModelCode, vehicle.AccountId });
-            });
+                Rejecting(() =>
+                {
+                    var spec = new Cars.CarSpec(modelCode, capacityKwh ?? 52, chargePowerKw ?? 7.4, ConsumptionKwhPer100Km: 17);
+                    var vehicle = cloud.AddVehicle(accountId, vin, modelCode, spec, level: level ?? 50, plugged: plugged ?? false);
+                    return TypedResults.Ok(new { vehicle.Vin, vehicle.ModelCode, vehicle.AccountId });
+                }));
+    }
+
+    // An unknown person or account, or a VIN already taken, is the caller's mistake, not a simulator failure.
+    private static IResult Rejecting(Func<IResult> add)
+    {
+        try
+        {
+            return add();
+        }
+        catch (InvalidOperationException e)
+        {
+            return TypedResults.BadRequest(e.Message);
+        }
     }
 
     private static IResult WithCar(RenaultCloud cloud, string vin, Action<RenaultVehicle> change) =>

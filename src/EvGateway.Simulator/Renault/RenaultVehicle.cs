@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using EvGateway.Simulator.Cars;
 
@@ -92,12 +93,20 @@ public sealed class RenaultVehicle
 
     internal void SetChargeMode(bool scheduleMode)
     {
+        bool leftScheduleMode;
         lock (gate)
         {
+            leftScheduleMode = scheduled && !scheduleMode;
             scheduled = scheduleMode;
         }
 
         ReplanAndApply();
+
+        // A plugged car that waited for its window charges at once when told to always charge.
+        if (leftScheduleMode)
+        {
+            Car.StartCharging();
+        }
     }
 
     internal void SetSchedules(IReadOnlyList<ChargeSchedule> newSchedules)
@@ -144,7 +153,7 @@ public sealed class RenaultVehicle
                 evSettings[name] = value?.DeepClone();
             }
 
-            evSettings["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            evSettings["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             stored = (JsonObject)evSettings.DeepClone();
         }
 
@@ -184,7 +193,7 @@ public sealed class RenaultVehicle
 
     private static JsonObject DefaultEvSettings(DateTimeOffset now) => new()
     {
-        ["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         ["delegatedActivated"] = false,
         ["chargeModeRq"] = "ALWAYS",
         ["chargeTimeStart"] = "00:00",

@@ -31,7 +31,7 @@ public sealed class VehicleStatusCache
     {
         var slot = slots.GetOrAdd(entry.Vehicle.Vin, _ => new CarSlot());
         var last = slot.Last;
-        if (last is not null && time.GetUtcNow() - last.FetchedAt <= maxAge)
+        if (last is not null && time.GetUtcNow() - last.FetchedAt < maxAge)
         {
             return last;
         }

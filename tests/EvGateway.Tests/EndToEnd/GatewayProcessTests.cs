@@ -17,7 +17,7 @@ public class GatewayProcessTests
         var port = FreePort();
         var output = new StringBuilder();
         using var gateway = StartGateway(port, output);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
         try
         {
             JsonElement cars = default;
@@ -29,7 +29,7 @@ public class GatewayProcessTests
                     cars = JsonDocument.Parse(await http.GetStringAsync("/get_vehicles", Ct)).RootElement;
                     break;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !Ct.IsCancellationRequested)
                 {
                     await Task.Delay(100, Ct);
                 }

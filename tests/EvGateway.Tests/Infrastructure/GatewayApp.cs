@@ -42,7 +42,6 @@ public sealed class GatewayApp : IAsyncDisposable
         var all = DemoMode.SimulatorSettings(simulator);
         all["Gateway:Demo"] = "false";
         all["Gateway:DataDirectory"] = directory;
-        all["Renault:RequestTimeoutSeconds"] = "3";
         foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;

@@ -114,6 +114,7 @@ public class RenaultCloudTests
         using var noCountry = await session.KamereonGetAsync(CarPath(RenaultCloud.DemoZoePhase2Vin, "v2", "battery-status"), jwt, query: "");
 
         Assert.Equal(HttpStatusCode.Unauthorized, forgedAnswer.StatusCode);
+        Assert.Equal("err.func.wired.unauthorized", await ErrorCodeAsync(forgedAnswer));
         Assert.Equal(HttpStatusCode.Unauthorized, missingAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noCountry.StatusCode);
         Assert.Equal("err.func.400", await ErrorCodeAsync(noCountry));
@@ -295,6 +296,66 @@ public class RenaultCloudTests
     }
 
     [Fact]
+    public async Task Switching_back_to_always_charging_starts_a_car_that_waited_for_its_window()
+    {
+        await using var session = await StartAsync();
+        var jwt = await session.LoggedInJwtAsync();
+        var vin = RenaultCloud.DemoZoePhase1Vin;
+        using var schedule = await session.KamereonPostAsync(CarPath(vin, "v1", "actions/charge-schedule"), jwt, Action("ChargeSchedule", new
+        {
+            schedules = new[] { new { id = 1, activated = true, friday = new { startTime = "T01:00Z", duration = 60 } } },
+        }));
+        using var scheduled = await session.KamereonPostAsync(CarPath(vin, "v1", "actions/charge-mode"), jwt,
+            Action("ChargeMode", new { action = "schedule_mode" }));
+        Assert.False(session.Cloud.Car(vin).Read().Charging);
+
+        using var always = await session.KamereonPostAsync(CarPath(vin, "v1", "actions/charge-mode"), jwt,
+            Action("ChargeMode", new { action = "always_charging" }));
+
+        Assert.Equal(HttpStatusCode.OK, always.StatusCode);
+        Assert.True(session.Cloud.Car(vin).Read().Charging);
+        var mode = await session.AttributesAsync(CarPath(vin, "v1", "charge-mode"), jwt);
+        Assert.Equal("always", (string)mode["chargeMode"]!);
+    }
+
+    [Fact]
+    public async Task The_megane_starts_through_kcm_now_or_at_a_later_instant()
+    {
+        await using var session = await StartAsync();
+        var jwt = await session.LoggedInJwtAsync();
+        var megane = session.Cloud.Car(RenaultCloud.DemoMeganeVin);
+        megane.Plug(true);
+        var path = KcmPath(RenaultCloud.DemoMeganeVin, "charge/start");
+
+        using var past = await session.KamereonPostAsync(path, jwt, Action("ChargingStart", new { action = "start", startDateTime = "2026-11-25T19:00:00Z" }));
+        using var later = await session.KamereonPostAsync(path, jwt, Action("ChargingStart", new { action = "start", startDateTime = "2026-11-25T23:45:00Z" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.False(megane.Read().Charging);
+        session.Time.Advance(TimeSpan.FromHours(4));
+        Assert.True(megane.Read().Charging);
+    }
+
+    [Fact]
+    public async Task Preconditioning_turns_the_climate_on_and_cancel_turns_it_off()
+    {
+        await using var session = await StartAsync();
+        var jwt = await session.LoggedInJwtAsync();
+        var path = CarPath(RenaultCloud.DemoZoePhase2Vin, "v1", "actions/hvac-start");
+
+        using var start = await session.KamereonPostAsync(path, jwt, Action("HvacStart", new { action = "start", targetTemperature = 21.0 }));
+        var on = await session.AttributesAsync(CarPath(RenaultCloud.DemoZoePhase2Vin, "v1", "hvac-status"), jwt);
+        using var cancel = await session.KamereonPostAsync(path, jwt, Action("HvacStart", new { action = "cancel" }));
+
+        Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+        Assert.Equal(21.0, (double)(await BodyAsync(start))["data"]!["attributes"]!["targetTemperature"]!);
+        Assert.Equal("on", (string)on["hvacStatus"]!);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.False(session.Cloud.Car(RenaultCloud.DemoZoePhase2Vin).Read().ClimateActive);
+    }
+
+    [Fact]
     public async Task Soc_levels_set_the_charge_limit_of_a_kcm_car_within_the_allowed_range()
     {
         await using var session = await StartAsync();
@@ -414,5 +475,27 @@ public class RenaultCloudTests
         Assert.Equal(HttpStatusCode.NoContent, control.StatusCode);
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal(1, (int)(await BodyAsync(counted))["count"]!);
+    }
+
+    [Fact]
+    public async Task The_control_api_adds_a_car_and_plugs_it_in()
+    {
+        await using var session = await StartAsync();
+
+        using var account = await session.Http.PostAsync("/_control/renault/accounts?accountType=MYALPINE", null, Cancel);
+        var accountId = (string)(await BodyAsync(account))["accountId"]!;
+        using var added = await session.Http.PostAsync(
+            $"/_control/renault/accounts/{accountId}/vehicles?vin=VFAA5E00012345678&modelCode=A5E1AE&capacityKwh=52&chargePowerKw=11", null, Cancel);
+        using var duplicate = await session.Http.PostAsync(
+            $"/_control/renault/accounts/{accountId}/vehicles?vin=VFAA5E00012345678&modelCode=A5E1AE", null, Cancel);
+        using var plug = await session.Http.PostAsync("/_control/renault/cars/VFAA5E00012345678/plug?plugged=true", null, Cancel);
+        using var state = await session.Http.GetAsync("/_control/renault/cars/VFAA5E00012345678", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, plug.StatusCode);
+        Assert.True((bool)(await BodyAsync(state))["state"]!["plugged"]!);
+        Assert.Equal("MYALPINE", session.Cloud.Accounts().Single(a => a.AccountId == accountId).AccountType);
+        Assert.Equal(11, session.Cloud.Car("VFAA5E00012345678").Spec.ChargePowerKw);
     }
 }

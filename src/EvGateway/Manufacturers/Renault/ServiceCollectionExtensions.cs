@@ -33,13 +33,13 @@ public static class ServiceCollectionExtensions
         services.AddMemoryCache();
 
         var refit = new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options));
-        services.AddRefitClient<IGigyaApi>(refit)
+        services.AddRefitGeneratedClient<IGigyaApi>(refit)
             .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.GigyaUrl))
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
 
         services.AddTransient<KamereonAuthHandler>();
-        services.AddRefitClient<IKamereonApi>(refit)
+        services.AddRefitGeneratedClient<IKamereonApi>(refit)
             .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.KamereonUrl))
             .AddHttpMessageHandler<KamereonAuthHandler>()
             .AddStandardResilienceHandler()
