@@ -30,6 +30,14 @@ public static class ChargingApi
             .WithName(nameof(ApplySmartCharge))
             .WithSummary("Plans the cheapest charging to reach targetPercent by readyBy and sets it on the car.");
 
+        car.MapGet("/charge-schedule", GetChargeSchedule)
+            .WithName(nameof(GetChargeSchedule))
+            .WithSummary("The car's charge mode and weekly charge schedules, in the gateway's local time.");
+        car.MapPut("/charge-schedule", SetChargeSchedule)
+            .Validate<ChargeScheduleRequest>()
+            .WithName(nameof(SetChargeSchedule))
+            .WithSummary("Replaces the car's schedules and charge mode; a schedule the car would refuse is a 400 naming the rule.");
+
         endpoints.MapGet("/charge_control", LegacyChargeControl)
             .WithName(nameof(LegacyChargeControl))
             .WithSummary("psa_car_controller's /charge_control: read, or set percentage and/or hour+minute.")
@@ -63,6 +71,24 @@ public static class ChargingApi
             SmartChargeInput.ParseReadyBy(request.ReadyBy, options.Value.ResolveTimeZone())!.Value,
             request.MaxPrice,
             cancellationToken));
+
+    public static async Task<Ok<ChargeScheduleView>> GetChargeSchedule(string vin, ChargeScheduleService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await service.GetAsync(vin, cancellationToken));
+
+    public static async Task<Results<Ok<ChargeScheduleView>, ValidationProblem>> SetChargeSchedule(string vin, ChargeScheduleRequest request,
+        ChargeScheduleService service, CancellationToken cancellationToken)
+    {
+        var change = await service.SetAsync(vin, request, cancellationToken);
+        if (change.Violation is { } violation)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["schedules"] = [$"{violation.Rule}: {violation.Message}"] },
+                detail: $"The car would refuse these schedules ({violation.Rule}): {violation.Message}",
+                extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed, ["rule"] = violation.Rule });
+        }
+
+        return TypedResults.Ok(change.Saved!);
+    }
 
     /// <summary>
     /// Keeps the old bridge's parameters and answer; unlike it, errors come with a real status code

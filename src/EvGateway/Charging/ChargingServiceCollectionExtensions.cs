@@ -29,6 +29,7 @@ public static class ChargingServiceCollectionExtensions
         services.AddHttpClient(nameof(TariffClient), client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<TariffClient>();
         services.AddSingleton<SmartChargeService>();
+        services.AddSingleton<ChargeScheduleService>();
         return services;
     }
 

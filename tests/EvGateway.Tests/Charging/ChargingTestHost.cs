@@ -29,7 +29,7 @@ internal sealed class ChargingTestHost : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     public static async Task<ChargingTestHost> StartAsync(TimeProvider time, string dataDirectory, IEnumerable<IVehicleProvider> providers,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -55,6 +55,7 @@ internal sealed class ChargingTestHost : IAsyncDisposable
         builder.Services.AddGatewayProblemDetails();
         builder.Services.AddValidatorsFromAssemblyContaining<Program>();
         builder.Services.AddCharging(builder.Configuration);
+        configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
