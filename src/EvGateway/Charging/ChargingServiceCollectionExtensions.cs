@@ -1,5 +1,6 @@
 using EvGateway.Charging.Tariff;
 using EvGateway.Hosting;
+using EvGateway.Manufacturers.Renault;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EvGateway.Charging;
@@ -30,6 +31,7 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<TariffClient>();
         services.AddSingleton<SmartChargeService>();
         services.AddSingleton<ChargeScheduleService>();
+        services.AddRenaultChargeScheduling(configuration);
         return services;
     }
 
