@@ -16,11 +16,12 @@ public sealed class ChargingOptions
 
     /// <summary>
     /// The shortest interval between two reads of one car per maker. Renault's account quota is about 60 calls an
-    /// hour, so its floor keeps charge control to well under half of it and leaves the rest to the user.
+    /// hour and one status read costs up to four of them (battery, cockpit, location, climate): every 5 minutes is
+    /// 12 reads, at most 48 calls, and the status cache lets the user's own reads share them.
     /// </summary>
     public Dictionary<string, int> MinPollIntervalSeconds { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Renault"] = 90,
+        ["Renault"] = 300,
         ["Psa"] = 30,
     };
 

@@ -16,6 +16,9 @@ public sealed class SmartChargeService(
 {
     public const string Infeasible = "plan_infeasible";
     public const string CapacityUnknown = "battery_capacity_unknown";
+
+    /// <summary>The schedule smart charging writes; the car numbers its schedules 1 to 5.</summary>
+    public const int SmartChargeScheduleId = 5;
     private static readonly TimeSpan StatusMaxAge = TimeSpan.FromMinutes(5);
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -42,16 +45,18 @@ public sealed class SmartChargeService(
         string applied;
         if (scheduler is not null)
         {
+            var kept = (await scheduler.GetAsync(vehicle, cancellationToken)).Schedules;
             plan = question.Plan(ChargeStrategy.Split);
-            var schedules = ScheduleFor(plan);
+            var schedules = ScheduleFor(plan, kept);
             if (ChargeScheduleRules.Check(schedules) is not null)
             {
                 plan = question.Plan(ChargeStrategy.Contiguous);
-                schedules = ScheduleFor(plan);
+                schedules = ScheduleFor(plan, kept);
             }
 
             await scheduler.SetAsync(vehicle, schedules, cancellationToken);
-            applied = $"charge schedule with {schedules.Schedules[0].Periods.Count} period(s), scheduled mode";
+            cache.Invalidate(vehicle.Vin);
+            applied = $"charge schedule {SmartChargeScheduleId} with {schedules.Schedules.Single(s => s.Activated).Periods.Count} period(s), scheduled mode";
         }
         else
         {
@@ -117,8 +122,11 @@ public sealed class SmartChargeService(
             ChargePlanner.CostIfChargedNow(question.Prices, question.Now, question.EnergyKwh, question.PowerKw) is { } now ? Math.Round(now, 3) : null);
     }
 
-    /// <summary>The plan as one active schedule: periods widened to the car's quarter hours, one per UTC day where possible.</summary>
-    private static CarChargeSchedules ScheduleFor(ChargePlan plan)
+    /// <summary>
+    /// The plan as the car's one active schedule (number <see cref="SmartChargeScheduleId"/>), periods widened to the
+    /// car's quarter hours; the owner's other schedules are kept, switched off.
+    /// </summary>
+    private static CarChargeSchedules ScheduleFor(ChargePlan plan, IReadOnlyList<CarSchedule> kept)
     {
         var periods = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         foreach (var slot in plan.Slots)
@@ -138,7 +146,8 @@ public sealed class SmartChargeService(
         var carPeriods = periods
             .Select(p => new CarPeriod(p.Start.DayOfWeek, TimeOnly.FromTimeSpan(p.Start.TimeOfDay), (int)(p.End - p.Start).TotalMinutes))
             .ToList();
-        return new CarChargeSchedules(CarChargeMode.Scheduled, [new CarSchedule(1, true, carPeriods)]);
+        var others = kept.Where(s => s.Id != SmartChargeScheduleId).Select(s => s with { Activated = false });
+        return new CarChargeSchedules(CarChargeMode.Scheduled, [.. others, new CarSchedule(SmartChargeScheduleId, true, carPeriods)]);
     }
 
     private static DateTimeOffset FloorToQuarter(DateTimeOffset t) =>

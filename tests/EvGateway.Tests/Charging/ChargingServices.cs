@@ -12,7 +12,7 @@ internal sealed class ChargingServices : IAsyncDisposable
     private readonly ServiceProvider services;
 
     public ChargingServices(FakeTimeProvider time, string dataDirectory, IEnumerable<IVehicleProvider> providers,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         Time = time;
         var configuration = new ConfigurationBuilder()
@@ -34,6 +34,7 @@ internal sealed class ChargingServices : IAsyncDisposable
         collection.AddSingleton<VehicleDirectory>();
         collection.AddSingleton<VehicleStatusCache>();
         collection.AddCharging(configuration);
+        configure?.Invoke(collection);
         services = collection.BuildServiceProvider();
     }
 
