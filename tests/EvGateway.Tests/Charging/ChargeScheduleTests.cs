@@ -32,11 +32,16 @@ public sealed class ChargeScheduleTests : IDisposable
     public async Task Local_times_are_stored_in_utc_and_read_back_unchanged()
     {
         await using var host = await StartAsync(new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T12:00:00Z")));
-        var body = Schedule("scheduled", new { id = 1, active = true, days = new Dictionary<string, object>
+        var body = Schedule("scheduled", new
         {
-            ["monday"] = new { start = "22:30", end = "06:00" },
-            ["sunday"] = new { start = "00:15", end = "02:00" },
-        } });
+            id = 1,
+            active = true,
+            days = new Dictionary<string, object>
+            {
+                ["monday"] = new { start = "22:30", end = "06:00" },
+                ["sunday"] = new { start = "00:15", end = "02:00" },
+            }
+        });
 
         var put = await host.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charge-schedule", body, TestContext.Current.CancellationToken);
         var read = await host.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{Vin}/charge-schedule", TestContext.Current.CancellationToken);
