@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,17 +17,20 @@ public sealed class CloudSimulator : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault)
+    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault, PsaCloud psa)
     {
         this.app = app;
         BaseAddress = baseAddress;
         Renault = renault;
+        Psa = psa;
     }
 
     /// <summary>The root of the HTTP listener, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; }
 
     public RenaultCloud Renault { get; }
+
+    public PsaCloud Psa { get; }
 
     public static async Task<CloudSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -40,12 +44,17 @@ public sealed class CloudSimulator : IAsyncDisposable
         var renault = new RenaultCloud(options, baseAddress);
         renault.MapEndpoints(app);
 
+        var psa = new PsaCloud(options, baseAddress, options.MqttPort == 0 ? FreeTcpPort() : options.MqttPort);
+        psa.MapEndpoints(app);
+
+        await psa.StartAsync();
         await app.StartAsync(cancellationToken);
-        return new CloudSimulator(app, baseAddress, renault);
+        return new CloudSimulator(app, baseAddress, renault, psa);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await Psa.StopAsync();
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -17,4 +17,13 @@ public sealed class SimulatorOptions
 
     /// <summary>Kamereon calls allowed per account per rolling hour before 429 err.func.wired.overloaded.</summary>
     public int RenaultCallsPerHour { get; init; } = 60;
+
+    /// <summary>Lifetime of a PSA OAuth access token (the real IDP issues 3599 s).</summary>
+    public TimeSpan PsaAccessTokenLifetime { get; init; } = TimeSpan.FromSeconds(3599);
+
+    /// <summary>Lifetime of a PSA remote-command (virtual key) token (the real cloud issues 899 s).</summary>
+    public TimeSpan PsaRemoteTokenLifetime { get; init; } = TimeSpan.FromSeconds(899);
+
+    /// <summary>Time zone the simulated cars keep their clocks in: a delayed charge at 22:30 means 22:30 here.</summary>
+    public TimeZoneInfo CarTimeZone { get; init; } = TimeZoneInfo.Local;
 }

@@ -88,6 +88,9 @@ public sealed class SimulatedCar
 
     public void SetLevel(double percent) => Mutate(() => level = Math.Clamp(percent, 0, 100));
 
+    /// <summary>The car wakes up and pushes fresh data to its cloud: nothing changes but its timestamp becomes now.</summary>
+    public void ReportNow() => Mutate(() => { });
+
     /// <summary>Drives the car: uses energy as if it had travelled the distance.</summary>
     public void Drive(double km) => Mutate(() =>
     {

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EvGateway.Simulator.Psa;
+
+/// <summary>Opaque bearer tokens with an expiry on the simulator's clock. Not thread-safe: owners lock around it.</summary>
+internal sealed class BearerTokenStore(TimeProvider time)
+{
+    private readonly Dictionary<string, DateTimeOffset> expiries = new(StringComparer.Ordinal);
+
+    public string Issue(TimeSpan lifetime)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in expiries.Where(e => e.Value <= now).Select(e => e.Key).ToList())
+        {
+            expiries.Remove(expired);
+        }
+
+        var token = NewOpaqueToken();
+        expiries[token] = now + lifetime;
+        return token;
+    }
+
+    public bool IsValid(string? token) =>
+        token is not null && expiries.TryGetValue(token, out var expiry) && time.GetUtcNow() < expiry;
+
+    public void RevokeAll() => expiries.Clear();
+
+    internal static string NewOpaqueToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static bool SameSecret(string? presented, string expected) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+}
+
+internal enum GrantOutcome
+{
+    Issued,
+    InvalidGrant,
+    RateLimited,
+}
+
+/// <summary>What a token endpoint answers. Deliberately has no ToString that could leak the tokens.</summary>
+internal sealed class GrantResult
+{
+    private GrantResult(GrantOutcome outcome, string accessToken, string refreshToken, TimeSpan lifetime, TimeSpan retryAfter)
+    {
+        Outcome = outcome;
+        AccessToken = accessToken;
+        RefreshToken = refreshToken;
+        Lifetime = lifetime;
+        RetryAfter = retryAfter;
+    }
+
+    public GrantOutcome Outcome { get; }
+    public string AccessToken { get; }
+    public string RefreshToken { get; }
+    public TimeSpan Lifetime { get; }
+    public TimeSpan RetryAfter { get; }
+
+    public static GrantResult Issued(string accessToken, string refreshToken, TimeSpan lifetime) =>
+        new(GrantOutcome.Issued, accessToken, refreshToken, lifetime, TimeSpan.Zero);
+
+    public static readonly GrantResult InvalidGrant = new(GrantOutcome.InvalidGrant, "", "", TimeSpan.Zero, TimeSpan.Zero);
+
+    public static GrantResult RateLimited(TimeSpan retryAfter) =>
+        new(GrantOutcome.RateLimited, "", "", TimeSpan.Zero, retryAfter);
+
+    public override string ToString() => Outcome.ToString();
+}
+
+/// <summary>
+/// The brand's OAuth server for the demo account. Refresh tokens rotate on every use and the old one dies at once;
+/// more than <see cref="PsaCloud.MaxRefreshesPerWindow"/> refreshes in <see cref="PsaCloud.RefreshWindow"/> bans the
+/// account for <see cref="PsaCloud.RefreshBanDuration"/>, because the real IDP punishes chatty clients that way.
+/// </summary>
+internal sealed class PsaIdentityProvider(TimeProvider time, TimeSpan accessTokenLifetime)
+{
+    private readonly object gate = new();
+    private readonly BearerTokenStore accessTokens = new(time);
+    private readonly Queue<DateTimeOffset> recentRefreshes = new();
+    private string currentRefreshToken = PsaCloud.DemoRefreshToken;
+    private DateTimeOffset bannedUntil = DateTimeOffset.MinValue;
+    private int refreshCount;
+
+    public int RefreshCount
+    {
+        get { lock (gate) return refreshCount; }
+    }
+
+    public string CurrentRefreshToken
+    {
+        get { lock (gate) return currentRefreshToken; }
+    }
+
+    public GrantResult Refresh(string? presentedRefreshToken)
+    {
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            refreshCount++;
+            if (now < bannedUntil)
+            {
+                return GrantResult.RateLimited(bannedUntil - now);
+            }
+
+            if (!BearerTokenStore.SameSecret(presentedRefreshToken, currentRefreshToken))
+            {
+                return GrantResult.InvalidGrant;
+            }
+
+            while (recentRefreshes.TryPeek(out var oldest) && now - oldest >= PsaCloud.RefreshWindow)
+            {
+                recentRefreshes.Dequeue();
+            }
+
+            if (recentRefreshes.Count >= PsaCloud.MaxRefreshesPerWindow)
+            {
+                bannedUntil = now + PsaCloud.RefreshBanDuration;
+                return GrantResult.RateLimited(PsaCloud.RefreshBanDuration);
+            }
+
+            recentRefreshes.Enqueue(now);
+            currentRefreshToken = Guid.NewGuid().ToString();
+            return GrantResult.Issued(accessTokens.Issue(accessTokenLifetime), currentRefreshToken, accessTokenLifetime);
+        }
+    }
+
+    public bool IsValidAccessToken(string? token)
+    {
+        lock (gate)
+        {
+            return accessTokens.IsValid(token);
+        }
+    }
+}
+
+/// <summary>
+/// The virtual-key service that hands out remote-command tokens. Its refresh token rotates like the OAuth one; the
+/// remote access tokens are what every MQTT command envelope must carry.
+/// </summary>
+internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLifetime)
+{
+    private readonly object gate = new();
+    private readonly BearerTokenStore remoteTokens = new(time);
+    private string currentRefreshToken = PsaCloud.DemoRemoteRefreshToken;
+    private int refreshCount;
+
+    public int RefreshCount
+    {
+        get { lock (gate) return refreshCount; }
+    }
+
+    public string CurrentRefreshToken
+    {
+        get { lock (gate) return currentRefreshToken; }
+    }
+
+    public GrantResult Refresh(string? presentedRefreshToken)
+    {
+        lock (gate)
+        {
+            refreshCount++;
+            if (!BearerTokenStore.SameSecret(presentedRefreshToken, currentRefreshToken))
+            {
+                return GrantResult.InvalidGrant;
+            }
+
+            currentRefreshToken = Guid.NewGuid().ToString();
+            return GrantResult.Issued(remoteTokens.Issue(remoteTokenLifetime), currentRefreshToken, remoteTokenLifetime);
+        }
+    }
+
+    public bool IsValidRemoteToken(string? token)
+    {
+        lock (gate)
+        {
+            return remoteTokens.IsValid(token);
+        }
+    }
+
+    public void ExpireAll()
+    {
+        lock (gate)
+        {
+            remoteTokens.RevokeAll();
+        }
+    }
+}

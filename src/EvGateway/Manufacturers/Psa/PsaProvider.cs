@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using EvGateway.Manufacturers.Psa.Mqtt;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Manufacturers.Psa;
+
+/// <summary>
+/// Peugeot, Citroën, DS, Opel and Vauxhall cars: reads over connected-car REST v4, commands over the MQTT broker.
+/// Remembers each car's last status so a pushed event can be merged into a complete one and so charge stops know
+/// the car's own delayed hour.
+/// </summary>
+internal sealed class PsaProvider : IVehicleProvider, IDisposable
+{
+    public const string MakerName = "Psa";
+
+    private static readonly TimeSpan VehicleListLifetime = TimeSpan.FromHours(1);
+
+    private readonly IPsaConnectedCarApi api;
+    private readonly PsaTokenProvider tokens;
+    private readonly PsaOptions options;
+    private readonly TimeProvider time;
+    private readonly PsaRemoteCommands? remoteCommands;
+    private readonly PsaMqttConnection? connection;
+    private readonly ConcurrentDictionary<string, VehicleStatus> lastStatus = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim vehicleListGate = new(1, 1);
+    private VehicleList? vehicleList;
+
+    public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, IOptions<PsaOptions> options, TimeProvider time,
+        PsaRemoteCommands? remoteCommands = null, PsaMqttConnection? connection = null)
+    {
+        this.api = api;
+        this.tokens = tokens;
+        this.options = options.Value;
+        this.time = time;
+        this.remoteCommands = remoteCommands;
+        this.connection = connection;
+        if (connection is not null)
+        {
+            connection.CarEventReceived += OnCarEvent;
+        }
+    }
+
+    public string Maker => MakerName;
+
+    public ProviderHealth Health => tokens.Health;
+
+    public event Action<VehicleStatus>? StatusPushed;
+
+    public async Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken)
+    {
+        if (vehicleList is { } cached && time.GetUtcNow() - cached.FetchedAt < VehicleListLifetime)
+        {
+            return cached.Vehicles;
+        }
+
+        await vehicleListGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (vehicleList is { } fresh && time.GetUtcNow() - fresh.FetchedAt < VehicleListLifetime)
+            {
+                return fresh.Vehicles;
+            }
+
+            var list = await PsaErrors.CallAsync(() => api.GetVehiclesAsync(cancellationToken), vin: null, cancellationToken);
+            var vehicles = (list.Embedded?.Vehicles ?? [])
+                .Where(v => !string.IsNullOrWhiteSpace(v.Vin) && !string.IsNullOrWhiteSpace(v.Id))
+                .Select(ToVehicle)
+                .ToList();
+            vehicleList = new VehicleList(vehicles, time.GetUtcNow());
+            return vehicles;
+        }
+        finally
+        {
+            vehicleListGate.Release();
+        }
+    }
+
+    public async Task<VehicleStatus> GetStatusAsync(Vehicle vehicle, CancellationToken cancellationToken)
+    {
+        var id = vehicle.MakerVehicleId ?? (await FindAsync(vehicle.Vin, cancellationToken)).MakerVehicleId!;
+        var dto = await PsaErrors.CallAsync(() => api.GetStatusAsync(id, cancellationToken), vehicle.Vin, cancellationToken);
+        var status = PsaMapping.ToStatus(vehicle, dto, time.GetUtcNow());
+        lastStatus[vehicle.Vin] = status;
+        return status;
+    }
+
+    public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
+    {
+        if (remoteCommands is null || !vehicle.Has(PsaVehicleCatalog.Requires(command.Kind)))
+        {
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin, $"{command.Kind} (remote commands need Psa:RemoteRefreshToken)");
+        }
+
+        var knownDelayedStart = lastStatus.TryGetValue(vehicle.Vin, out var known) ? known.NextDelayedChargeStart : null;
+        return await remoteCommands.SendAsync(vehicle, command, knownDelayedStart, cancellationToken);
+    }
+
+    private async Task<Vehicle> FindAsync(string vin, CancellationToken cancellationToken) =>
+        (await GetVehiclesAsync(cancellationToken)).FirstOrDefault(v => string.Equals(v.Vin, vin, StringComparison.OrdinalIgnoreCase))
+        ?? throw GatewayException.VehicleNotFound(vin);
+
+    private Vehicle ToVehicle(PsaVehicleDto dto)
+    {
+        var model = string.IsNullOrWhiteSpace(dto.Label) ? "unknown" : dto.Label.Trim();
+        return new Vehicle(
+            dto.Vin!.Trim(),
+            MakerName,
+            PsaVehicleCatalog.NormalizeBrand(dto.Brand, options.Brand),
+            model,
+            ModelCode: null,
+            PsaVehicleCatalog.Capabilities(remoteCommands is not null),
+            PsaVehicleCatalog.UsableCapacityKwh(model),
+            dto.Id);
+    }
+
+    private void OnCarEvent(PsaCarEvent carEvent)
+    {
+        if (string.IsNullOrEmpty(carEvent.Vin))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var merged = lastStatus.AddOrUpdate(
+            carEvent.Vin,
+            vin => PsaMapping.Merge(Blank(vin), carEvent, now),
+            (_, known) => PsaMapping.Merge(known, carEvent, now));
+        StatusPushed?.Invoke(merged);
+    }
+
+    private VehicleStatus Blank(string vin)
+    {
+        var vehicle = vehicleList?.Vehicles.FirstOrDefault(v => string.Equals(v.Vin, vin, StringComparison.OrdinalIgnoreCase));
+        return new VehicleStatus
+        {
+            Vin = vin,
+            Brand = vehicle?.Brand ?? options.Brand.ToString(),
+            Model = vehicle?.Model ?? "unknown",
+        };
+    }
+
+    public void Dispose()
+    {
+        if (connection is not null)
+        {
+            connection.CarEventReceived -= OnCarEvent;
+        }
+
+        vehicleListGate.Dispose();
+    }
+
+    private sealed record VehicleList(IReadOnlyList<Vehicle> Vehicles, DateTimeOffset FetchedAt);
+}

@@ -1,0 +1,51 @@
+using EvGateway.Manufacturers.Psa.Mqtt;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EvGateway.Manufacturers.Psa;
+
+/// <summary>
+/// Logs in at start so health reports the truth before the first request, and keeps the MQTT session up (when remote
+/// commands are configured) so the cars' pushed events arrive even while nobody sends a command.
+/// </summary>
+internal sealed partial class PsaSessionService(
+    PsaTokenProvider tokens,
+    TimeProvider time,
+    ILogger<PsaSessionService> logger,
+    PsaMqttConnection? connection = null) : BackgroundService
+{
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await tokens.GetAccessTokenAsync(stoppingToken);
+                if (connection is not null)
+                {
+                    await connection.EnsureConnectedAsync(stoppingToken);
+                }
+            }
+            catch (GatewayException failure)
+            {
+                // The message is written for users and never carries a secret.
+                LogSessionProblem(logger, failure.Code, failure.Message);
+            }
+
+            try
+            {
+                await Task.Delay(CheckInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "PSA session check failed ({Code}): {Reason}")]
+    private static partial void LogSessionProblem(ILogger logger, string code, string reason);
+}

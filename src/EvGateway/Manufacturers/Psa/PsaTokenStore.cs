@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EvGateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Manufacturers.Psa;
+
+/// <summary>
+/// The rotated refresh tokens in `{DataDirectory}/psa-tokens.json`. PSA kills a refresh token as soon as it hands out
+/// the next one, so the newest must survive a restart. A stored token wins over the configured seed unless the seed
+/// changed since (the file keeps a hash of the seed, never the seed itself), which is how a user re-logs in, at start
+/// or by editing the configuration while the gateway runs.
+/// </summary>
+internal sealed class PsaTokenStore : IDisposable
+{
+    public const string FileName = "psa-tokens.json";
+
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly string path;
+    private readonly object gate = new();
+    private readonly IDisposable? seedChanges;
+    private StoredTokens tokens;
+
+    public PsaTokenStore(IOptionsMonitor<PsaOptions> psaOptions, IOptions<GatewayOptions> gatewayOptions)
+    {
+        path = Path.Combine(gatewayOptions.Value.DataDirectory, FileName);
+        tokens = Reconcile(Load(path), psaOptions.CurrentValue);
+        seedChanges = psaOptions.OnChange(OnConfigurationChanged);
+    }
+
+    public string RefreshToken
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RefreshToken;
+            }
+        }
+    }
+
+    public string? RemoteRefreshToken
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RemoteRefreshToken;
+            }
+        }
+    }
+
+    /// <summary>True when the cloud refused the current refresh token (invalid_grant) and the seed has not changed since.</summary>
+    public bool RefreshTokenRejected
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RefreshTokenRejected;
+            }
+        }
+    }
+
+    public bool RemoteRefreshTokenRejected
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RemoteRefreshTokenRejected;
+            }
+        }
+    }
+
+    public Task SaveRefreshTokenAsync(string refreshToken) =>
+        UpdateAsync(t => t with { RefreshToken = refreshToken, RefreshTokenRejected = false });
+
+    public Task SaveRemoteRefreshTokenAsync(string remoteRefreshToken) =>
+        UpdateAsync(t => t with { RemoteRefreshToken = remoteRefreshToken, RemoteRefreshTokenRejected = false });
+
+    public Task MarkRefreshTokenRejectedAsync() =>
+        UpdateAsync(t => t with { RefreshTokenRejected = true });
+
+    public Task MarkRemoteRefreshTokenRejectedAsync() =>
+        UpdateAsync(t => t with { RemoteRefreshTokenRejected = true });
+
+    // Not cancellable: once the cloud has rotated a token, losing the new one locks the user out.
+    private async Task UpdateAsync(Func<StoredTokens, StoredTokens> change)
+    {
+        // Serialised so two rotations (OAuth and remote) never interleave their read-modify-write of one file.
+        await writeGate.WaitAsync();
+        try
+        {
+            string json;
+            lock (gate)
+            {
+                tokens = change(tokens);
+                json = JsonSerializer.Serialize(tokens, PsaJson.Options);
+            }
+
+            await AtomicFile.WriteAllTextAsync(path, json, CancellationToken.None);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private void OnConfigurationChanged(PsaOptions options)
+    {
+        lock (gate)
+        {
+            tokens = Reconcile(tokens, options);
+        }
+    }
+
+    public void Dispose()
+    {
+        seedChanges?.Dispose();
+        writeGate.Dispose();
+    }
+
+    private static StoredTokens? Load(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<StoredTokens>(File.ReadAllText(path), PsaJson.Options) : null;
+        }
+        catch (JsonException)
+        {
+            // A damaged store is not fatal: the configured seed is the way back in.
+            return null;
+        }
+    }
+
+    private static StoredTokens Reconcile(StoredTokens? stored, PsaOptions options)
+    {
+        var seedHash = Hash(options.RefreshToken);
+        var remoteSeedHash = Hash(options.RemoteRefreshToken);
+        var keepStored = stored is not null && stored.SeedHash == seedHash && !string.IsNullOrEmpty(stored.RefreshToken);
+        var keepStoredRemote = stored is not null && stored.RemoteSeedHash == remoteSeedHash
+                               && !string.IsNullOrEmpty(stored.RemoteRefreshToken);
+        return new StoredTokens(
+            keepStored ? stored!.RefreshToken : options.RefreshToken,
+            seedHash,
+            keepStored && stored!.RefreshTokenRejected,
+            keepStoredRemote ? stored!.RemoteRefreshToken : NullIfEmpty(options.RemoteRefreshToken),
+            remoteSeedHash,
+            keepStoredRemote && stored!.RemoteRefreshTokenRejected);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Hash(string? seed) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed ?? "")));
+
+    private sealed record StoredTokens(
+        string RefreshToken,
+        string SeedHash,
+        bool RefreshTokenRejected,
+        string? RemoteRefreshToken,
+        string RemoteSeedHash,
+        bool RemoteRefreshTokenRejected)
+    {
+        public override string ToString() => nameof(StoredTokens);
+    }
+}

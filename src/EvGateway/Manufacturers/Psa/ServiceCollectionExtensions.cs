@@ -1,0 +1,81 @@
+using EvGateway.Hosting;
+using EvGateway.Manufacturers.Psa.Mqtt;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace EvGateway.Manufacturers.Psa;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the PSA adapter when `Psa:RefreshToken` is set; remote commands (MQTT) only when `Psa:RemoteRefreshToken`
+    /// is set as well.
+    /// </summary>
+    public static IServiceCollection AddPsa(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PsaOptions.SectionName);
+        if (string.IsNullOrWhiteSpace(section[nameof(PsaOptions.RefreshToken)]))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddOptions<PsaOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PsaOptions>, PsaOptionsValidator>());
+
+        services.AddSingleton<PsaTokenStore>();
+        services.AddSingleton<PsaRefreshGuard>();
+        services.AddSingleton<PsaTokenProvider>();
+        services.AddTransient<PsaAuthHandler>();
+
+        services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForPsa);
+        services.AddSingleton<PsaOAuthClient>();
+        services.AddRefitGeneratedClient<IPsaConnectedCarApi>(new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)))
+            .ConfigureHttpClient((provider, http) =>
+                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.ApiUrl.TrimEnd('/')))
+            .AddHttpMessageHandler<PsaAuthHandler>()
+            .AddStandardResilienceHandler(TuneForPsa);
+
+        if (!string.IsNullOrWhiteSpace(section[nameof(PsaOptions.RemoteRefreshToken)]))
+        {
+            services.AddHttpClient(PsaRemoteTokenProvider.HttpClientName)
+                .AddHttpMessageHandler<PsaAuthHandler>()
+                .AddStandardResilienceHandler(TuneForPsa);
+            services.AddSingleton<PsaRemoteTokenProvider>();
+            services.AddSingleton<PsaMqttConnection>();
+            services.AddSingleton<PsaWakeUpLimiter>();
+            services.AddSingleton<PsaRemoteCommands>();
+        }
+
+        services.AddSingleton<PsaProvider>();
+        services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
+        services.AddHostedService<PsaSessionService>();
+        return services;
+    }
+
+    // GETs are retried on transport errors and 5xx; POSTs (token rotation, commands) never are, since a replay could
+    // burn a refresh token twice. A 429 is never retried: more calls only extend the cloud's penalty.
+    private static void TuneForPsa(HttpStandardResilienceOptions resilience)
+    {
+        resilience.Retry.MaxRetryAttempts = 2;
+        resilience.Retry.Delay = TimeSpan.FromSeconds(1);
+        resilience.Retry.ShouldHandle = args =>
+        {
+            var request = args.Context.GetRequestMessage();
+            if (request?.Method != HttpMethod.Get)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var retry = args.Outcome.Result is { } response
+                ? (int)response.StatusCode >= 500 || response.StatusCode == System.Net.HttpStatusCode.RequestTimeout
+                : args.Outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException;
+            return ValueTask.FromResult(retry);
+        };
+    }
+}
