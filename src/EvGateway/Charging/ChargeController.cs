@@ -123,13 +123,18 @@ public sealed class ChargeController(
 
         var stopTimeReached = watch.NextStopAt is { } stopAt && stopAt <= now;
         var charging = ChargeDecisions.IsCharging(status);
+        watch.AtThresholdSince = charging && status.BatteryLevel >= setting.PercentageThreshold
+            ? watch.AtThresholdSince ?? status.UpdatedAt ?? now
+            : null;
+        var threshold = ChargeDecisions.CheckThreshold(status, setting, watch.AtThresholdSince, entry.Vehicle.BatteryCapacityKwh,
+            options.Value.DefaultChargePowerKw, now);
         if (!charging)
         {
             watch.GaveUp = false;
             await ClearLastErrorAsync(vin, setting, cancellationToken);
             await KeepDelayedStartAwayAsync(entry, status, setting, now, cancellationToken);
         }
-        else if (!watch.GaveUp && (ChargeDecisions.ReachedThreshold(status, setting) || stopTimeReached))
+        else if (!watch.GaveUp && (threshold.Reached || stopTimeReached))
         {
             var reason = stopTimeReached ? $"stop time {setting.StopAt:HH:mm}" : $"level {status.BatteryLevel:0.#} % ≥ {setting.PercentageThreshold} %";
             await SendStopAsync(entry, watch, reason, cancellationToken);
@@ -144,6 +149,11 @@ public sealed class ChargeController(
         if (watch.StopAttempts == 0)
         {
             var delay = ChargeDecisions.NextPollDelay(status, setting, entry.Vehicle.BatteryCapacityKwh, normalPoll, floor);
+            if (threshold.Wait is { } roundingWait && roundingWait < delay)
+            {
+                delay = Max(roundingWait, floor);
+            }
+
             // After a wake-up the fresh data may still be on its way: look again soon.
             var next = now + (wokeUp ? floor : delay);
             watch.NextCheck = Min(next, watch.NextStopAt ?? DateTimeOffset.MaxValue);
@@ -265,6 +275,9 @@ public sealed class ChargeController(
         public bool GaveUp { get; set; }
         public DateTimeOffset LastWakeUp { get; set; } = DateTimeOffset.MinValue;
 
+        /// <summary>When the car, charging, first reported a level at its threshold (see <see cref="ChargeDecisions.CheckThreshold"/>).</summary>
+        public DateTimeOffset? AtThresholdSince { get; set; }
+
         public void Restart(ChargeControlSetting setting, DateTimeOffset now, TimeZoneInfo zone)
         {
             Setting = setting;
@@ -272,6 +285,7 @@ public sealed class ChargeController(
             NextStopAt = setting.StopAt is { } at ? LocalTime.NextOccurrence(now, at, zone) : null;
             StopAttempts = 0;
             GaveUp = false;
+            AtThresholdSince = null;
         }
     }
 }

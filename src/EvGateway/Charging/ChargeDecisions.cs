@@ -19,6 +19,33 @@ public static class ChargeDecisions
     public static bool ReachedThreshold(VehicleStatus status, ChargeControlSetting setting) =>
         setting.PercentageThreshold < 100 && status.BatteryLevel is { } level && level >= setting.PercentageThreshold;
 
+    /// <summary>
+    /// Whether a charging car has reached its threshold. The clouds report whole percents, rounded: a car reporting
+    /// exactly the threshold may be up to half a percent short of it. Such a car has certainly reached it once it has
+    /// charged for half a percent's worth of time since it first reported the threshold (<paramref name="atThresholdSince"/>);
+    /// until then the answer says how long to wait (at <paramref name="assumedPowerKw"/> when the car reports no power).
+    /// A fractional or higher report is taken as it is.
+    /// </summary>
+    public static ThresholdCheck CheckThreshold(VehicleStatus status, ChargeControlSetting setting, DateTimeOffset? atThresholdSince,
+        double? capacityKwh, double assumedPowerKw, DateTimeOffset now)
+    {
+        if (!ReachedThreshold(status, setting))
+        {
+            return ThresholdCheck.Below;
+        }
+
+        var level = status.BatteryLevel!.Value;
+        if (level > setting.PercentageThreshold || level != Math.Floor(level) || capacityKwh is not > 0 || atThresholdSince is not { } since)
+        {
+            return ThresholdCheck.Met;
+        }
+
+        var power = status.ChargePowerKw is > 0 and var reported ? reported : assumedPowerKw;
+        var halfPercent = TimeSpan.FromHours(0.5 / (power / capacityKwh.Value * 100));
+        var wait = since + halfPercent - now;
+        return wait <= TimeSpan.Zero ? ThresholdCheck.Met : new ThresholdCheck(false, wait);
+    }
+
     /// <summary>True when the car's own data is so old that a decision on it could miss the threshold.</summary>
     public static bool NeedsWakeUp(VehicleStatus status, DateTimeOffset now)
     {
@@ -69,4 +96,11 @@ public static class ChargeDecisions
     private static TimeSpan Until(TimeOnly now, TimeOnly then) => then - now;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+/// <summary>The outcome of <see cref="ChargeDecisions.CheckThreshold"/>: reached, or how long until it surely is (null = below it).</summary>
+public sealed record ThresholdCheck(bool Reached, TimeSpan? Wait)
+{
+    public static readonly ThresholdCheck Below = new(false, null);
+    public static readonly ThresholdCheck Met = new(true, null);
 }
