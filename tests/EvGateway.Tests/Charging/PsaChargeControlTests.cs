@@ -91,4 +91,41 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
         Assert.False(car.Read().Charging);
         Assert.InRange(car.Read().Timestamp, stopTime, stopTime + TimeSpan.FromMinutes(2));
     }
+
+    [Fact]
+    public async Task A_smart_charge_sets_the_delayed_start_and_the_e208_reaches_its_target_by_ready_by()
+    {
+        var car = simulator.Psa.Car(PsaCloud.DemoE208Vin);
+        car.SetLevel(40);
+        car.StopCharging();
+        // Half-hour prices from 17:00 UTC; the cheapest two and a half hours start around 00:30 UTC (01:30 in Paris).
+        double[] prices = [30, 32, 35, 31, 26, 24, 22, 20, 18, 17, 15, 14, 12, 11, 8, 7, 6, 6.5, 7, 7.5, 9, 13, 16, 20, 24, 27];
+        var tariff = data.File("agile.json");
+        var start = time.GetUtcNow();
+        await File.WriteAllTextAsync(tariff, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            results = prices.Select((price, i) => new Dictionary<string, object>
+            {
+                ["value_inc_vat"] = price,
+                ["valid_from"] = start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["valid_to"] = start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            }),
+        }), TestContext.Current.CancellationToken);
+        await using var charging = Gateway(new Dictionary<string, string?> { ["Tariff:Url"] = tariff });
+        var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
+
+        var applied = await charging.Get<SmartChargeService>().ApplyAsync(PsaCloud.DemoE208Vin, 80, readyBy, null, TestContext.Current.CancellationToken);
+        var windowStart = applied.Plan.Slots[0].Start;
+        await charging.RunControllerForAsync(windowStart - time.GetUtcNow() - TimeSpan.FromMinutes(5));
+        var beforeWindow = car.Read();
+        await charging.RunControllerForAsync(readyBy - time.GetUtcNow());
+        var atReadyBy = car.Read();
+
+        Assert.Contains(simulator.Psa.Published, command => command.Service.EndsWith("/VehCharge", StringComparison.Ordinal));
+        Assert.InRange(windowStart, DateTimeOffset.Parse("2026-11-26T00:30:00Z"), DateTimeOffset.Parse("2026-11-26T01:30:00Z"));
+        Assert.False(beforeWindow.Charging);
+        Assert.Equal(40, beforeWindow.Level, precision: 1);
+        Assert.InRange(atReadyBy.Level, 80, 82.99);
+        Assert.False(atReadyBy.Charging);
+    }
 }
