@@ -30,6 +30,9 @@ public static class ChargingServiceCollectionExtensions
         services.AddHttpClient(nameof(TariffClient), client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<TariffClient>();
         services.AddSingleton<SmartChargeService>();
+        services.AddSingleton<SmartChargeGoals>();
+        services.AddSingleton<SmartChargeReplanner>();
+        services.AddHostedService(provider => provider.GetRequiredService<SmartChargeReplanner>());
         services.AddSingleton<ChargeScheduleService>();
         services.AddRenaultChargeScheduling(configuration);
         return services;

@@ -11,6 +11,7 @@ public sealed class SmartChargeService(
     TariffClient tariff,
     ChargeControlService chargeControl,
     IEnumerable<IChargeScheduling> schedulers,
+    SmartChargeGoals goals,
     TimeProvider time,
     IOptions<ChargingOptions> options)
 {
@@ -76,6 +77,8 @@ public sealed class SmartChargeService(
         }
 
         await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
+        goals.Set(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
+            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now));
         return new SmartChargeApplied(View(question, plan), $"{applied}; charge control stops at {targetPercent} %");
     }
 

@@ -149,4 +149,39 @@ public sealed class SmartChargeTests : IAsyncLifetime
         Assert.False(atReadyBy.Charging);
         Assert.Equal(80, charging.Store.Get(Vin).PercentageThreshold);
     }
+
+    [Fact]
+    public async Task A_goal_is_planned_again_when_the_next_days_prices_arrive()
+    {
+        await using var charging = new ChargingServices(time, data.Path, [psa], Settings);
+        var readyBy = DateTimeOffset.Parse("2026-11-26T12:00:00Z");
+        await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, readyBy, null, TestContext.Current.CancellationToken);
+        // The next day's prices are published: 07:00–11:00 UTC is cheaper than anything in the night.
+        var extended = Prices.Concat(Enumerable.Repeat(1.0, 8)).Select((price, i) => new Dictionary<string, object>
+        {
+            ["value_inc_vat"] = price,
+            ["valid_from"] = FeedStart.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            ["valid_to"] = FeedStart.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+        });
+        await File.WriteAllTextAsync(tariffFile, JsonSerializer.Serialize(new { results = extended }), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMinutes(31));
+
+        await charging.Get<SmartChargeReplanner>().ReplanAsync(TestContext.Current.CancellationToken);
+
+        var starts = psa.CommandsFor(Vin).Where(c => c.Kind == VehicleCommandKind.SetDelayedChargeStart).Select(c => c.At).ToList();
+        Assert.Equal([new TimeOnly(2, 0), new TimeOnly(8, 0)], starts);
+    }
+
+    [Fact]
+    public async Task A_goal_whose_prices_did_not_change_is_left_alone()
+    {
+        await using var charging = new ChargingServices(time, data.Path, [psa], Settings);
+        await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, DateTimeOffset.Parse("2026-11-26T06:00:00Z"), null,
+            TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMinutes(31));
+
+        await charging.Get<SmartChargeReplanner>().ReplanAsync(TestContext.Current.CancellationToken);
+
+        Assert.Single(psa.CommandsFor(Vin), c => c.Kind == VehicleCommandKind.SetDelayedChargeStart);
+    }
 }
