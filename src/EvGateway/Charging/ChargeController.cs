@@ -22,6 +22,9 @@ public sealed class ChargeController(
     public const int MaxStopAttempts = 3;
 
     private static readonly TimeSpan WakeUpSpacing = TimeSpan.FromMinutes(5);
+
+    // A car that does not report its moved delayed start at once is not told again within the window that triggered it.
+    private static readonly TimeSpan DelayedStartLookAhead = TimeSpan.FromMinutes(30);
     private readonly ConcurrentDictionary<string, CarWatch> watches = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
     private readonly TimeSpan normalPoll = TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
@@ -102,7 +105,10 @@ public sealed class ChargeController(
     private async Task CheckAsync(string vin, ChargeControlSetting setting, CarWatch watch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
-        var floor = options.Value.MinPollIntervalFor(entry.Provider.Maker);
+        watch.Maker = entry.Provider.Maker;
+        // The quota is per account, not per car: cars of one maker share the floor.
+        var sameMaker = watches.Values.Count(w => w.Maker == watch.Maker);
+        var floor = options.Value.MinPollIntervalFor(entry.Provider.Maker) * Math.Max(1, sameMaker);
         if (watch.StopAttempts > 0)
         {
             await VerifyStopAsync(entry, setting, watch, now, floor, cancellationToken);
@@ -132,7 +138,7 @@ public sealed class ChargeController(
         {
             watch.GaveUp = false;
             await ClearLastErrorAsync(vin, setting, cancellationToken);
-            await KeepDelayedStartAwayAsync(entry, status, setting, now, cancellationToken);
+            await KeepDelayedStartAwayAsync(entry, watch, status, setting, now, cancellationToken);
         }
         else if (!watch.GaveUp && (threshold.Reached || stopTimeReached))
         {
@@ -205,15 +211,16 @@ public sealed class ChargeController(
         }
     }
 
-    private async Task KeepDelayedStartAwayAsync(VehicleEntry entry, VehicleStatus status, ChargeControlSetting setting, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    private async Task KeepDelayedStartAwayAsync(VehicleEntry entry, CarWatch watch, VehicleStatus status, ChargeControlSetting setting,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var localNow = TimeOnly.FromDateTime(LocalTime.InZone(now, zone).DateTime);
-        if (!ChargeDecisions.DelayedStartIsImminent(status, setting, localNow))
+        if (!ChargeDecisions.DelayedStartIsImminent(status, setting, localNow) || now - watch.DelayedStartMovedAt < DelayedStartLookAhead)
         {
             return;
         }
 
+        watch.DelayedStartMovedAt = now;
         // The furthest the car's next-24-hours delayed start can be: just behind the current time.
         var awayAt = new TimeOnly(localNow.Hour, localNow.Minute).AddMinutes(-1);
         logger.LogInformation("{Vin} is above its threshold; moving its delayed charge start to {At}", entry.Vehicle.Vin, awayAt);
@@ -274,6 +281,8 @@ public sealed class ChargeController(
         public string? StopReason { get; set; }
         public bool GaveUp { get; set; }
         public DateTimeOffset LastWakeUp { get; set; } = DateTimeOffset.MinValue;
+        public DateTimeOffset DelayedStartMovedAt { get; set; } = DateTimeOffset.MinValue;
+        public string? Maker { get; set; }
 
         /// <summary>When the car, charging, first reported a level at its threshold (see <see cref="ChargeDecisions.CheckThreshold"/>).</summary>
         public DateTimeOffset? AtThresholdSince { get; set; }

@@ -193,6 +193,22 @@ public sealed class ChargeControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_renault_cars_share_the_account_quota()
+    {
+        var renault = new SimulatedCarsProvider("Renault", time, Paris);
+        renault.Add("VF1AG000X64000001", level: 30, charging: true);
+        renault.Add("VF1AG000X64000002", level: 40, charging: true);
+        await using var charging = new ChargingServices(time, data.Path, [renault]);
+        await charging.Store.UpdateAsync("VF1AG000X64000001", _ => new ChargeControlSetting(90, null), Cancel);
+        await charging.Store.UpdateAsync("VF1AG000X64000002", _ => new ChargeControlSetting(90, null), Cancel);
+
+        await charging.RunControllerForAsync(TimeSpan.FromHours(1));
+
+        // Each car at most every 10 minutes: together no more reads than one car every 5 minutes.
+        Assert.InRange(renault.StatusReads, 2, 2 * (60 / 10 + 1));
+    }
+
+    [Fact]
     public async Task A_failing_cloud_does_not_stop_the_loop()
     {
         var car = psa.Add(Vin, level: 70, charging: true);
