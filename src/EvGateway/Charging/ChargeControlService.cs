@@ -1,3 +1,4 @@
+using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,7 @@ namespace EvGateway.Charging;
 
 /// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
 public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, TimeProvider time,
-    IOptions<ChargingOptions> options)
+    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway)
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -25,6 +26,11 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
         var entry = await directory.FindAsync(vin, cancellationToken);
         var vehicle = entry.Vehicle;
         var wanted = change(store.Get(vehicle.Vin));
+        if (wanted.IsActive)
+        {
+            ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "charge control (it stops charges remotely)");
+        }
+
         if (wanted.IsActive && !vehicle.Has(VehicleCapability.ChargeStop))
         {
             throw GatewayException.CapabilityNotSupported(vehicle.Vin, "stopping a charge remotely, which charge control needs");

@@ -13,6 +13,7 @@ namespace EvGateway.Charging;
 public sealed class ChargeController(
     VehicleDirectory directory,
     VehicleStatusCache cache,
+    VehicleCommands commands,
     ChargeControlStore store,
     TimeProvider time,
     IOptions<ChargingOptions> options,
@@ -122,7 +123,7 @@ public sealed class ChargeController(
             watch.LastWakeUp = now;
             wokeUp = true;
             logger.LogInformation("Waking {Vin}: its data is from {UpdatedAt}", vin, status.UpdatedAt);
-            await entry.Provider.SendCommandAsync(entry.Vehicle, new VehicleCommand(VehicleCommandKind.WakeUp), cancellationToken);
+            await commands.SendAsync(vin, new VehicleCommand(VehicleCommandKind.WakeUp), cancellationToken);
             // A woken car pushes fresh data (the cache takes it in); use it if it is already there.
             status = cache.Peek(vin) ?? status;
         }
@@ -201,21 +202,15 @@ public sealed class ChargeController(
         watch.StopAttempts++;
         watch.StopReason = reason;
         logger.LogInformation("Stopping the charge of {Vin} ({Reason}), attempt {Attempt}", entry.Vehicle.Vin, reason, watch.StopAttempts);
-        try
-        {
-            await entry.Provider.SendCommandAsync(entry.Vehicle, new VehicleCommand(VehicleCommandKind.ChargeStop), cancellationToken);
-        }
-        finally
-        {
-            cache.Invalidate(entry.Vehicle.Vin);
-        }
+        await commands.SendAsync(entry.Vehicle.Vin, new VehicleCommand(VehicleCommandKind.ChargeStop), cancellationToken);
     }
 
     private async Task KeepDelayedStartAwayAsync(VehicleEntry entry, CarWatch watch, VehicleStatus status, ChargeControlSetting setting,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var localNow = TimeOnly.FromDateTime(LocalTime.InZone(now, zone).DateTime);
-        if (!ChargeDecisions.DelayedStartIsImminent(status, setting, localNow) || now - watch.DelayedStartMovedAt < DelayedStartLookAhead)
+        if (!entry.Vehicle.Has(VehicleCapability.ChargeSchedule) || !ChargeDecisions.DelayedStartIsImminent(status, setting, localNow)
+            || now - watch.DelayedStartMovedAt < DelayedStartLookAhead)
         {
             return;
         }
@@ -224,9 +219,8 @@ public sealed class ChargeController(
         // The furthest the car's next-24-hours delayed start can be: just behind the current time.
         var awayAt = new TimeOnly(localNow.Hour, localNow.Minute).AddMinutes(-1);
         logger.LogInformation("{Vin} is above its threshold; moving its delayed charge start to {At}", entry.Vehicle.Vin, awayAt);
-        await entry.Provider.SendCommandAsync(entry.Vehicle, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = awayAt },
+        await commands.SendAsync(entry.Vehicle.Vin, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = awayAt },
             cancellationToken);
-        cache.Invalidate(entry.Vehicle.Vin);
     }
 
     private async Task ClearLastErrorAsync(string vin, ChargeControlSetting setting, CancellationToken cancellationToken)

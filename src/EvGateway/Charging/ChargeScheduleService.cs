@@ -1,3 +1,4 @@
+using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,7 @@ namespace EvGateway.Charging;
 
 /// <summary>Reads and writes a car's charge schedules in local time through the maker's <see cref="IChargeScheduling"/>.</summary>
 public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerable<IChargeScheduling> schedulers, TimeProvider time,
-    IOptions<ChargingOptions> options)
+    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway)
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -19,6 +20,7 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
     /// <summary>Converts to the car's UTC form and checks the car's rules there, before anything is sent.</summary>
     public async Task<ScheduleChange> SetAsync(string vin, ChargeScheduleRequest request, CancellationToken cancellationToken)
     {
+        ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "changing charge schedules");
         var (vehicle, scheduler) = await FindAsync(vin, cancellationToken);
         var now = time.GetUtcNow();
         var schedules = ChargeScheduleConversion.ToCar(request, now, zone);

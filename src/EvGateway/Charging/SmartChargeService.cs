@@ -1,4 +1,5 @@
 using EvGateway.Charging.Tariff;
+using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -8,12 +9,14 @@ namespace EvGateway.Charging;
 public sealed class SmartChargeService(
     VehicleDirectory directory,
     VehicleStatusCache cache,
+    VehicleCommands commands,
     TariffClient tariff,
     ChargeControlService chargeControl,
     IEnumerable<IChargeScheduling> schedulers,
     SmartChargeGoals goals,
     TimeProvider time,
-    IOptions<ChargingOptions> options)
+    IOptions<ChargingOptions> options,
+    IOptionsMonitor<GatewayOptions> gateway)
 {
     public const string Infeasible = "plan_infeasible";
     public const string CapacityUnknown = "battery_capacity_unknown";
@@ -39,6 +42,7 @@ public sealed class SmartChargeService(
     public async Task<SmartChargeApplied> ApplyAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice,
         CancellationToken cancellationToken)
     {
+        ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "smart charging");
         var question = await AskAsync(vin, targetPercent, readyBy, maxPrice, cancellationToken);
         var vehicle = question.Entry.Vehicle;
         var scheduler = schedulers.FirstOrDefault(s => s.Supports(vehicle));
@@ -65,9 +69,8 @@ public sealed class SmartChargeService(
             if (plan.Slots.Count > 0)
             {
                 var start = TimeOnly.FromDateTime(LocalTime.InZone(plan.Slots[0].Start, zone).DateTime);
-                await question.Entry.Provider.SendCommandAsync(vehicle,
-                    new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start }, cancellationToken);
-                cache.Invalidate(vehicle.Vin);
+                await commands.SendAsync(vehicle.Vin, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start },
+                    cancellationToken);
                 applied = $"delayed charge start at {start:HH:mm}";
             }
             else

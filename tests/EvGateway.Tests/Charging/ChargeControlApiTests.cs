@@ -142,4 +142,22 @@ public sealed class ChargeControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("VF1NOTONTHEACCOUNT", body.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task A_read_only_gateway_refuses_charge_control_with_403_but_still_answers_reads()
+    {
+        using var otherData = new TemporaryDirectory();
+        await using var readOnly = await ChargingTestHost.StartAsync(time, otherData.Path, [provider],
+            new Dictionary<string, string?> { ["Gateway:AllowRemoteCommands"] = "false" });
+
+        var put = await readOnly.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charge-control", new { percentageThreshold = 80 },
+            TestContext.Current.CancellationToken);
+        var legacy = await readOnly.Client.GetAsync($"/charge_control?vin={Vin}&percentage=80", TestContext.Current.CancellationToken);
+        var read = await readOnly.Client.GetAsync($"/api/vehicles/{Vin}/charge-control", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, legacy.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.False(readOnly.Services.GetRequiredService<ChargeControlStore>().Get(Vin).IsActive);
+    }
 }

@@ -33,6 +33,7 @@ internal sealed class ChargingServices : IAsyncDisposable
 
         collection.AddSingleton<VehicleDirectory>();
         collection.AddSingleton<VehicleStatusCache>();
+        collection.AddSingleton<VehicleCommands>();
         collection.AddCharging(configuration);
         configure?.Invoke(collection);
         services = collection.BuildServiceProvider();

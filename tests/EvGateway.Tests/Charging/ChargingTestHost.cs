@@ -52,6 +52,7 @@ internal sealed class ChargingTestHost : IAsyncDisposable
 
         builder.Services.AddSingleton<VehicleDirectory>();
         builder.Services.AddSingleton<VehicleStatusCache>();
+        builder.Services.AddSingleton<VehicleCommands>();
         builder.Services.AddGatewayProblemDetails();
         builder.Services.AddValidatorsFromAssemblyContaining<Program>();
         builder.Services.AddCharging(builder.Configuration);
