@@ -1,5 +1,6 @@
 using EvGateway.Hosting;
 using EvGateway.Legacy;
+using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Vehicles;
 
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayHosting();
 builder.AddDemoMode();
 builder.Services.AddRenault(builder.Configuration);
+builder.Services.AddPsa(builder.Configuration);
 builder.Services.AddVehicles();
 builder.Services.AddLegacy();
 

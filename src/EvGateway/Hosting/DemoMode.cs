@@ -1,4 +1,6 @@
 using EvGateway.Simulator;
+using EvGateway.Simulator.Psa;
+using EvGateway.Simulator.Renault;
 
 namespace EvGateway.Hosting;
 
@@ -20,7 +22,18 @@ public static class DemoMode
         // Started during composition because the adapters' base URLs must be known before they are configured.
         var simulator = CloudSimulator.StartAsync(new SimulatorOptions()).GetAwaiter().GetResult();
         builder.Services.AddSingleton(simulator);
-        configuration.AddInMemoryCollection(SimulatorSettings(simulator));
+        var settings = SimulatorSettings(simulator);
+        // A new simulator only knows its initial tokens: the demo keeps its own data folder and forgets the tokens a
+        // previous demo run rotated, so a second start works as well as the first.
+        var demoData = Path.Combine(configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory, "demo");
+        var rotatedTokens = Path.Combine(demoData, "psa-tokens.json");
+        if (File.Exists(rotatedTokens))
+        {
+            File.Delete(rotatedTokens);
+        }
+
+        settings["Gateway:DataDirectory"] = demoData;
+        configuration.AddInMemoryCollection(settings);
         builder.Services.AddHostedService<DemoAnnouncement>();
         return builder;
     }
@@ -28,10 +41,22 @@ public static class DemoMode
     /// <summary>The configuration that points every adapter at a simulator (also used by tests).</summary>
     public static Dictionary<string, string?> SimulatorSettings(CloudSimulator simulator) => new()
     {
-        ["Renault:Username"] = EvGateway.Simulator.Renault.RenaultCloud.DemoUsername,
-        ["Renault:Password"] = EvGateway.Simulator.Renault.RenaultCloud.DemoPassword,
+        ["Renault:Username"] = RenaultCloud.DemoUsername,
+        ["Renault:Password"] = RenaultCloud.DemoPassword,
         ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
         ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
+        ["Psa:Brand"] = PsaCloud.Brand,
+        ["Psa:ClientId"] = PsaCloud.DemoClientId,
+        ["Psa:ClientSecret"] = PsaCloud.DemoClientSecret,
+        ["Psa:RefreshToken"] = PsaCloud.DemoRefreshToken,
+        ["Psa:RemoteRefreshToken"] = PsaCloud.DemoRemoteRefreshToken,
+        ["Psa:CustomerId"] = PsaCloud.DemoCustomerId,
+        ["Psa:TokenUrl"] = simulator.Psa.TokenUrl.ToString(),
+        ["Psa:ApiUrl"] = simulator.Psa.ApiUrl.ToString(),
+        ["Psa:RemoteTokenUrl"] = simulator.Psa.RemoteTokenUrl.ToString(),
+        ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,
+        ["Psa:Mqtt:Port"] = simulator.Psa.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Psa:Mqtt:UseTls"] = "false",
     };
 
     private sealed class DemoAnnouncement(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoAnnouncement> logger) : IHostedService

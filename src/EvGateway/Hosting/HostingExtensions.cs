@@ -27,13 +27,16 @@ public static class HostingExtensions
             .Validate(o => LanGuard.Parse(o.AllowedNetworks).Length > 0, "Gateway:AllowedNetworks holds no network.")
             .ValidateOnStart();
 
+        // Serilog writes the console; other logger providers (tests capture the log through one) receive every event too.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
+            writeToProviders: true);
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -38,7 +38,8 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, Ti
             }
         }
 
-        throw GatewayException.VehicleNotFound(vin);
+        // The car may belong to a maker whose cloud could not list its cars: its failure says more than "not found".
+        throw current.Failure ?? GatewayException.VehicleNotFound(vin);
     }
 
     /// <summary>The VIN → entry map as last loaded, without any cloud call (null before the first load).</summary>
@@ -88,7 +89,7 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, Ti
                 throw firstFailure;
             }
 
-            var fresh = new Snapshot(vehicles, byVin, time.GetUtcNow());
+            var fresh = new Snapshot(vehicles, byVin, time.GetUtcNow(), firstFailure);
             snapshot = fresh;
             return fresh;
         }
@@ -98,7 +99,8 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, Ti
         }
     }
 
-    private sealed record Snapshot(IReadOnlyList<Vehicle> Vehicles, IReadOnlyDictionary<string, VehicleEntry> ByVin, DateTimeOffset LoadedAt);
+    private sealed record Snapshot(IReadOnlyList<Vehicle> Vehicles, IReadOnlyDictionary<string, VehicleEntry> ByVin, DateTimeOffset LoadedAt,
+        GatewayException? Failure);
 }
 
 /// <summary>A car with the adapter that talks to its cloud.</summary>

@@ -188,7 +188,7 @@ public class StatusApiTests
     {
         await using var app = await GatewayApp.StartAsync(new() { ["Renault:Password"] = "not-the-password" });
 
-        var first = await app.Client.GetAsync("/api/vehicles", Ct);
+        var first = await app.Client.GetAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}/status", Ct);
         for (var i = 0; i < 10; i++)
         {
             await app.Client.GetAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}/status?maxAge=0", Ct);

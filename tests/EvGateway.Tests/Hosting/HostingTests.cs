@@ -113,3 +113,33 @@ public class HostingTests
         Assert.Equal("not_found", (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
     }
 }
+
+public class SecretsInLogsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task No_password_token_or_key_appears_in_the_log_of_a_busy_session()
+    {
+        await using var app = await GatewayApp.StartAsync(new() { ["Gateway:ApiKey"] = "the-gateway-api-key" });
+        app.Client.DefaultRequestHeaders.Add("X-Api-Key", "the-gateway-api-key");
+        await app.Client.GetAsync("/api/vehicles", Ct);
+        await app.Client.GetAsync($"/get_vehicleinfo/{RenaultCloud.DemoZoePhase2Vin}", Ct);
+        await app.Client.PostAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}/commands/charge-stop", null, Ct);
+        app.Time.Advance(TimeSpan.FromMinutes(20));
+        app.Simulator.Renault.RevokeLoginTokens();
+        app.Simulator.Renault.FailNext(1, RenaultFault.ServerError500);
+        await app.Client.GetAsync($"/api/vehicles/{RenaultCloud.DemoMeganeVin}/status?maxAge=0", Ct);
+        await app.Client.GetAsync("/api/vehicles/VF1ZZZZZZZZZZZZZZ/status", Ct);
+
+        var log = app.Log.All;
+
+        Assert.NotEmpty(app.Log.Lines);
+        Assert.DoesNotContain("password=", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(RenaultCloud.DefaultKamereonApiKey, log);
+        Assert.DoesNotContain(RenaultCloud.DefaultGigyaApiKey, log);
+        Assert.DoesNotContain("the-gateway-api-key", log);
+        Assert.DoesNotContain("eyJ", log);
+        Assert.DoesNotMatch(@"\bdemo\b(?!@)", log.Replace(RenaultCloud.DemoUsername, ""));
+    }
+}

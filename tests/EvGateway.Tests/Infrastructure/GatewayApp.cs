@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Infrastructure;
@@ -17,8 +18,9 @@ public sealed class GatewayApp : IAsyncDisposable
     private readonly WebApplicationFactory<Program> factory;
     private readonly string dataDirectory;
 
-    private GatewayApp(CloudSimulator simulator, FakeTimeProvider time, WebApplicationFactory<Program> factory, string dataDirectory)
+    private GatewayApp(CloudSimulator simulator, FakeTimeProvider time, WebApplicationFactory<Program> factory, string dataDirectory, CapturedLog log)
     {
+        Log = log;
         Simulator = simulator;
         Time = time;
         this.factory = factory;
@@ -31,6 +33,9 @@ public sealed class GatewayApp : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => factory.Services;
 
+    /// <summary>Everything the gateway logged.</summary>
+    public CapturedLog Log { get; }
+
     public static async Task<GatewayApp> StartAsync(Dictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null,
         string? dataDirectory = null)
     {
@@ -42,11 +47,14 @@ public sealed class GatewayApp : IAsyncDisposable
         var all = DemoMode.SimulatorSettings(simulator);
         all["Gateway:Demo"] = "false";
         all["Gateway:DataDirectory"] = directory;
+        // Retry pauses run on the fake clock; without this a retried call would wait for a clock advance.
+        all["Renault:RetryDelayMilliseconds"] = "0";
         foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;
         }
 
+        var log = new CapturedLog();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in all)
@@ -54,9 +62,13 @@ public sealed class GatewayApp : IAsyncDisposable
                 web.UseSetting(key, value);
             }
 
-            web.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time)));
+            web.ConfigureServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+                services.AddSingleton<ILoggerProvider>(log);
+            });
         });
-        return new GatewayApp(simulator, time, factory, directory);
+        return new GatewayApp(simulator, time, factory, directory, log);
     }
 
     public async ValueTask DisposeAsync()

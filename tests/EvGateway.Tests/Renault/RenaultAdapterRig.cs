@@ -47,10 +47,8 @@ internal sealed class RenaultAdapterRig : IAsyncDisposable
             ["Renault:Password"] = password,
             ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
             ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
-            // The resilience pipeline measures pauses and timeouts on the real clock: no pause between retries, and an
-            // attempt timeout generous enough that a busy test machine never turns a slow answer into a retry.
+            // The resilience pipeline waits on the shared fake clock too; a pause between retries would wait for an Advance.
             ["Renault:RetryDelayMilliseconds"] = "0",
-            ["Renault:RequestTimeoutSeconds"] = "60",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -75,6 +73,19 @@ internal sealed class RenaultAdapterRig : IAsyncDisposable
     {
         Configuration[key] = value;
         Configuration.Reload();
+    }
+
+    /// <summary>Lets fake time pass while <paramref name="pending"/> waits on a cloud that never answers, so the
+    /// adapter's timeouts (measured on the fake clock) fire.</summary>
+    public async Task<T> AdvanceUntilDoneAsync<T>(Task<T> pending, TimeSpan step)
+    {
+        while (!pending.IsCompleted)
+        {
+            Time.Advance(step);
+            await Task.WhenAny(pending, Task.Delay(TimeSpan.FromMilliseconds(20), Ct));
+        }
+
+        return await pending;
     }
 
     public int TotalCalls() => Cloud.CallCounts().Values.Sum();

@@ -263,6 +263,35 @@ public class RenaultProviderTests
     }
 
     [Fact]
+    public async Task A_read_that_never_answers_becomes_upstream_timeout_after_the_retries()
+    {
+        await using var rig = await StartAsync();
+        var zoe = await rig.VehicleAsync(RenaultCloud.DemoZoePhase2Vin);
+        rig.Cloud.FailNext(3, RenaultFault.Timeout, "battery-status");
+
+        var error = await Assert.ThrowsAsync<GatewayException>(() =>
+            rig.AdvanceUntilDoneAsync(rig.Provider.GetStatusAsync(zoe, Ct), TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(ErrorCodes.UpstreamTimeout, error.Code);
+        Assert.Equal(504, error.StatusCode);
+        Assert.Equal(3, rig.Cloud.CallCount("battery-status"));
+    }
+
+    [Fact]
+    public async Task A_remote_command_that_never_answers_is_an_upstream_timeout_and_is_not_sent_twice()
+    {
+        await using var rig = await StartAsync();
+        var zoe = await rig.VehicleAsync(RenaultCloud.DemoZoePhase1Vin);
+        rig.Cloud.FailNext(1, RenaultFault.Timeout, "charging-start");
+
+        var error = await Assert.ThrowsAsync<GatewayException>(() =>
+            rig.AdvanceUntilDoneAsync(rig.Provider.SendCommandAsync(zoe, new VehicleCommand(VehicleCommandKind.ChargeStart), Ct), TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(ErrorCodes.UpstreamTimeout, error.Code);
+        Assert.Equal(1, rig.Cloud.CallCount("charging-start"));
+    }
+
+    [Fact]
     public async Task An_unknown_vin_is_vehicle_not_found()
     {
         await using var rig = await StartAsync();

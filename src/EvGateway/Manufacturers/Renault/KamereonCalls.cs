@@ -34,13 +34,9 @@ internal sealed partial class KamereonCalls(TimeProvider time, IOptionsMonitor<R
         {
             throw KamereonErrors.Translate(e, vin, what);
         }
-        catch (Exception e) when (KamereonErrors.TryTranslateTransport(e, out var translated))
+        catch (Exception e) when (KamereonErrors.IsSendFailure(e, cancellationToken))
         {
-            throw translated;
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new GatewayException(ErrorCodes.UpstreamTimeout, 504, $"The {RenaultProvider.MakerName} cloud did not answer in time.", null, e);
+            throw KamereonErrors.FromSendFailure(e, cancellationToken);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
 using EvGateway.Vehicles;
@@ -61,17 +60,25 @@ internal static class KamereonErrors
         return GatewayException.Unavailable(Maker, $"{what} failed with HTTP {status}", e);
     }
 
-    /// <summary>Timeouts, refused connections and an open circuit, from Gigya or Kamereon.</summary>
-    public static bool TryTranslateTransport(Exception e, [NotNullWhen(true)] out GatewayException? translated)
+    /// <summary>True for failures before any answer arrived: timeouts, refused connections, an open circuit. Refit wraps
+    /// them (and errors of the auth handler) in <see cref="ApiRequestException"/>.</summary>
+    public static bool IsSendFailure(Exception e, CancellationToken cancellationToken) =>
+        e is ApiRequestException or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>What to throw for a send failure: the gateway error it stands for, or the caller's own cancellation.</summary>
+    public static Exception FromSendFailure(Exception e, CancellationToken cancellationToken)
     {
-        translated = e switch
+        var cause = e is ApiRequestException { InnerException: { } inner } ? inner : e;
+        return cause switch
         {
-            TimeoutRejectedException => new GatewayException(ErrorCodes.UpstreamTimeout, 504, $"The {Maker} cloud did not answer in time.", null, e),
+            GatewayException gateway => gateway,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => cause,
+            TimeoutRejectedException or OperationCanceledException =>
+                new GatewayException(ErrorCodes.UpstreamTimeout, 504, $"The {Maker} cloud did not answer in time.", null, e),
             BrokenCircuitException => GatewayException.Unavailable(Maker, "too many recent failures; calls are paused briefly", e),
-            HttpRequestException => GatewayException.Unavailable(Maker, "the cloud could not be reached", e),
-            _ => null,
+            _ => GatewayException.Unavailable(Maker, "the cloud could not be reached", e),
         };
-        return translated is not null;
     }
 
     private static readonly HashSet<string> UnsupportedCodes =

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
-using VehicleCapability = EvGateway.Vehicles.VehicleCapability;
 using static EvGateway.Vehicles.VehicleCapability;
+using VehicleCapability = EvGateway.Vehicles.VehicleCapability;
 
 namespace EvGateway.Manufacturers.Renault;
 

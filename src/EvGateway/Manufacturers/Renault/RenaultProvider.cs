@@ -19,6 +19,9 @@ internal sealed partial class RenaultProvider(
 {
     public const string MakerName = "Renault";
 
+    // What the MyRenault app preselects for preconditioning.
+    private const double DefaultCabinTemperatureC = 21;
+
     private static readonly HashSet<string> CarAccountTypes = new(["MYRENAULT", "MYDACIA", "MYALPINE"], StringComparer.OrdinalIgnoreCase);
 
     private readonly ConcurrentDictionary<string, RenaultCar> cars = new(StringComparer.OrdinalIgnoreCase);
@@ -94,29 +97,40 @@ internal sealed partial class RenaultProvider(
         }
 
         var car = await FindCarAsync(vehicle.Vin, cancellationToken);
-        var (account, vin, country) = (car.AccountId, vehicle.Vin, Country);
-        var answer = await LearnIfMissingAsync(vin, car.Model, needed, what, () => calls.SendAsync(account, vin, what, ct => command.Kind switch
+        var answer = await LearnIfMissingAsync(vehicle.Vin, car.Model, needed, what,
+            () => calls.SendAsync(car.AccountId, vehicle.Vin, what, ct => SendActionAsync(car.AccountId, vehicle.Vin, command, route, ct), cancellationToken));
+
+        return new CommandOutcome(true, $"The Renault cloud accepted the {what} request.", answer.Data?.Id);
+    }
+
+    // One POST per command, by the route the model understands (renault.md §2 actions, §4 per-model routes).
+    private Task<KamereonEnvelope<ActionEcho>> SendActionAsync(string account, string vin, VehicleCommand command, ChargeRoute route,
+        CancellationToken cancellationToken)
+    {
+        var country = Country;
+        var start = command.Kind == VehicleCommandKind.ChargeStart;
+        return command.Kind switch
         {
             VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop => route switch
             {
-                ChargeRoute.CarAdapterChargingStart => kamereon.ChargingStartAsync(account, vin, country,
-                    Action("ChargingStart", command.Kind == VehicleCommandKind.ChargeStart ? "start" : "stop"), ct),
-                ChargeRoute.KcmPauseResume => kamereon.ChargePauseResumeAsync(account, vin, country,
-                    Action("ChargePauseResume", command.Kind == VehicleCommandKind.ChargeStart ? "resume" : "pause"), ct),
-                _ => kamereon.KcmChargeStartAsync(account, vin, country, Action("ChargeStart", null), ct),
+                ChargeRoute.CarAdapterChargingStart =>
+                    kamereon.ChargingStartAsync(account, vin, country, Simple("ChargingStart", start ? "start" : "stop"), cancellationToken),
+                ChargeRoute.KcmPauseResume =>
+                    kamereon.ChargePauseResumeAsync(account, vin, country, Simple("ChargePauseResume", start ? "resume" : "pause"), cancellationToken),
+                _ => kamereon.KcmChargeStartAsync(account, vin, country, Simple("ChargeStart", null), cancellationToken),
             },
             VehicleCommandKind.ClimateStart => kamereon.HvacStartAsync(account, vin, country,
-                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("start", command.TargetTemperatureC ?? 21)), ct),
+                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("start", command.TargetTemperatureC ?? DefaultCabinTemperatureC)),
+                cancellationToken),
             VehicleCommandKind.ClimateStop => kamereon.HvacStartAsync(account, vin, country,
-                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("cancel", null)), ct),
+                KamereonAction<HvacStartAttributes>.Of("HvacStart", new HvacStartAttributes("cancel", null)), cancellationToken),
             _ => kamereon.HornLightsAsync(account, vin, country,
                 KamereonAction<HornLightsAttributes>.Of("HornLights",
-                    new HornLightsAttributes("start", command.Kind == VehicleCommandKind.Horn ? "horn" : "lights")), ct),
-        }, cancellationToken));
+                    new HornLightsAttributes("start", command.Kind == VehicleCommandKind.Horn ? "horn" : "lights")), cancellationToken),
+        };
 
-        return new CommandOutcome(true, $"The Renault cloud accepted the {what} request.", answer.Data?.Id);
-
-        static KamereonAction<ActionAttributes> Action(string type, string? action) => KamereonAction<ActionAttributes>.Of(type, new ActionAttributes(action));
+        static KamereonAction<ActionAttributes> Simple(string type, string? action) =>
+            KamereonAction<ActionAttributes>.Of(type, new ActionAttributes(action));
     }
 
     private static (VehicleCapability? Capability, string What) Describe(VehicleCommandKind kind) => kind switch

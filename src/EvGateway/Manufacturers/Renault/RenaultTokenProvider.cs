@@ -109,13 +109,13 @@ internal sealed partial class RenaultTokenProvider : IDisposable
     private async Task<CachedJwt> FetchJwtAsync(CancellationToken cancellationToken)
     {
         var current = session ?? await LoginAsync(cancellationToken);
-        var answer = await CallGigyaAsync(() => gigya.GetJwtAsync(Form(current), cancellationToken));
+        var answer = await CallGigyaAsync(ct => gigya.GetJwtAsync(Form(current), ct), cancellationToken);
         if (answer.ErrorCode is GigyaErrorCodes.LoginTokenExpired or GigyaErrorCodes.LoginTokenUnverified)
         {
             LogLoginTokenExpired(answer.ErrorCode);
             session = null;
             current = await LoginAsync(cancellationToken);
-            answer = await CallGigyaAsync(() => gigya.GetJwtAsync(Form(current), cancellationToken));
+            answer = await CallGigyaAsync(ct => gigya.GetJwtAsync(Form(current), ct), cancellationToken);
         }
 
         ThrowIfFailed(answer, "getJWT");
@@ -144,7 +144,7 @@ internal sealed partial class RenaultTokenProvider : IDisposable
             throw failure.Error;
         }
 
-        var login = await CallGigyaAsync(() => gigya.LoginAsync(new GigyaLoginForm(settings.GigyaApiKey, settings.Username, settings.Password), cancellationToken));
+        var login = await CallGigyaAsync(ct => gigya.LoginAsync(new GigyaLoginForm(settings.GigyaApiKey, settings.Username, settings.Password), ct), cancellationToken);
         if (login.ErrorCode == GigyaErrorCodes.InvalidLoginOrPassword)
         {
             var error = GatewayException.InvalidCredentials(RenaultProvider.MakerName,
@@ -161,7 +161,7 @@ internal sealed partial class RenaultTokenProvider : IDisposable
             throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, "Gigya login returned no session"));
         }
 
-        var account = await CallGigyaAsync(() => gigya.GetAccountInfoAsync(new GigyaSessionForm(settings.GigyaApiKey, loginToken), cancellationToken));
+        var account = await CallGigyaAsync(ct => gigya.GetAccountInfoAsync(new GigyaSessionForm(settings.GigyaApiKey, loginToken), ct), cancellationToken);
         ThrowIfFailed(account, "getAccountInfo");
         var personId = account.Data?.PersonId;
         if (string.IsNullOrEmpty(personId))
@@ -195,19 +195,20 @@ internal sealed partial class RenaultTokenProvider : IDisposable
     }
 
     // Gigya normally answers HTTP 200 with an errorCode, but proxies and some errors come as HTTP 4xx/5xx with the same body.
-    private async Task<T> CallGigyaAsync<T>(Func<Task<T>> call) where T : GigyaResponse
+    private async Task<T> CallGigyaAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : GigyaResponse
     {
         try
         {
-            return await call();
+            return await call(cancellationToken);
         }
         catch (ApiException e) when (TryReadErrorBody<T>(e.Content) is { ErrorCode: not 0 } body)
         {
             return body;
         }
-        catch (Exception e) when (KamereonErrors.TryTranslateTransport(e, out var translated))
+        catch (Exception e) when (KamereonErrors.IsSendFailure(e, cancellationToken))
         {
-            throw Fail(translated);
+            var failure = KamereonErrors.FromSendFailure(e, cancellationToken);
+            throw failure is GatewayException gateway ? Fail(gateway) : failure;
         }
         catch (ApiException e)
         {

@@ -15,6 +15,13 @@ public static class ServiceCollectionExtensions
 {
     private const int MaxRetries = 2;
 
+    // 501 is Kamereon's "this car cannot do that": asking again cannot change the answer.
+    private static readonly HashSet<HttpStatusCode> TransientStatuses =
+    [
+        HttpStatusCode.RequestTimeout, HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway,
+        HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout,
+    ];
+
     /// <summary>
     /// Registers the Renault adapter as one more <see cref="IVehicleProvider"/>. Does nothing when Renault:Username is
     /// empty (the owner has no Renault); otherwise a wrong Renault:* setting fails at start with a line naming the key.
@@ -69,7 +76,7 @@ public static class ServiceCollectionExtensions
         resilience.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
         {
             { Exception: HttpRequestException or TimeoutRejectedException } => true,
-            { Result: { } response } => response.StatusCode == HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500,
+            { Result: { } response } => TransientStatuses.Contains(response.StatusCode),
             _ => false,
         });
         resilience.Retry.DisableForUnsafeHttpMethods();
