@@ -9,7 +9,7 @@ namespace EvGateway.Vehicles;
 /// command the cached status is dropped so the next read shows its effect.
 /// </summary>
 public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, IOptionsMonitor<GatewayOptions> options,
-    ILogger<VehicleCommands> logger)
+    TimeProvider time, ILogger<VehicleCommands> logger)
 {
     public async Task<CommandOutcome> SendAsync(string vin, VehicleCommand command, CancellationToken cancellationToken)
     {
@@ -31,9 +31,10 @@ public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCac
             throw GatewayException.CapabilityNotSupported(vin, Describe(command.Kind));
         }
 
+        var sentAt = time.GetUtcNow();
         var outcome = await entry.Provider.SendCommandAsync(entry.Vehicle, command, cancellationToken);
         logger.LogInformation("Command {Command} for {Vin}: {Outcome}", command.Kind, vin, outcome.Accepted ? "accepted" : "refused");
-        cache.Invalidate(vin);
+        cache.Invalidate(vin, sentAt);
         return outcome;
     }
 

@@ -31,7 +31,9 @@ public sealed class VehicleStatusCache
     {
         var slot = slots.GetOrAdd(entry.Vehicle.Vin, _ => new CarSlot());
         var last = slot.Last;
-        if (last is not null && time.GetUtcNow() - last.FetchedAt < maxAge)
+        // Fresh enough = fetched no earlier than maxAge before this request arrived. A burst of maxAge=0 reads thus
+        // shares the fetch that completes while it arrives instead of starting one each.
+        if (last is not null && last.FetchedAt >= time.GetUtcNow() - maxAge)
         {
             return last;
         }
@@ -42,12 +44,15 @@ public sealed class VehicleStatusCache
     /// <summary>The last known status without any cloud call, or null.</summary>
     public VehicleStatus? Peek(string vin) => slots.TryGetValue(vin, out var slot) ? slot.Last : null;
 
-    /// <summary>Forgets the cached status so the next read goes to the cloud (after a command changed the car).</summary>
-    public void Invalidate(string vin)
+    /// <summary>
+    /// Forgets a cached status fetched before <paramref name="changedAt"/> (when a command changed the car), so the
+    /// next read goes to the cloud; a status the car pushed since then is kept.
+    /// </summary>
+    public void Invalidate(string vin, DateTimeOffset changedAt)
     {
         if (slots.TryGetValue(vin, out var slot))
         {
-            slot.Expire();
+            slot.ExpireIfOlderThan(changedAt);
         }
     }
 
@@ -89,9 +94,9 @@ public sealed class VehicleStatusCache
             set => last = value;
         }
 
-        public void Expire()
+        public void ExpireIfOlderThan(DateTimeOffset changedAt)
         {
-            if (last is { } known)
+            if (last is { } known && known.FetchedAt < changedAt)
             {
                 last = known with { FetchedAt = DateTimeOffset.MinValue };
             }

@@ -83,6 +83,7 @@ public class StatusApiTests
         var url = $"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}/status";
         var fresh = await app.Client.GetFromJsonAsync<JsonElement>(url, Ct);
         app.Simulator.Renault.FailNext(1, RenaultFault.QuotaExceeded429);
+        app.Time.Advance(TimeSpan.FromSeconds(1));
 
         var stale = await app.Client.GetFromJsonAsync<JsonElement>(url + "?maxAge=0", Ct);
         app.Simulator.Renault.ResetCounters();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Hosting;
+using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -131,8 +132,19 @@ public class SecretsInLogsTests
         app.Simulator.Renault.FailNext(1, RenaultFault.ServerError500);
         await app.Client.GetAsync($"/api/vehicles/{RenaultCloud.DemoMeganeVin}/status?maxAge=0", Ct);
         await app.Client.GetAsync("/api/vehicles/VF1ZZZZZZZZZZZZZZ/status", Ct);
+        await app.Client.GetAsync($"/get_vehicleinfo/{PsaCloud.DemoE208Vin}", Ct);
+        await app.Client.GetAsync($"/wakeup/{PsaCloud.DemoE208Vin}", Ct);
+        app.Simulator.Psa.ExpireRemoteTokens();
+        await app.Client.GetAsync($"/charge_now/{PsaCloud.DemoE208Vin}/0", Ct);
+        app.Time.Advance(TimeSpan.FromHours(2));
+        await app.Client.GetAsync($"/api/vehicles/{PsaCloud.DemoHybridVin}/status?maxAge=0", Ct);
 
         var log = app.Log.All;
+        Assert.DoesNotContain(PsaCloud.DemoRefreshToken, log);
+        Assert.DoesNotContain(PsaCloud.DemoRemoteRefreshToken, log);
+        Assert.DoesNotContain(PsaCloud.DemoClientSecret, log);
+        Assert.DoesNotContain(app.Simulator.Psa.CurrentRefreshToken, log);
+        Assert.DoesNotContain(app.Simulator.Psa.CurrentRemoteRefreshToken, log);
 
         Assert.NotEmpty(app.Log.Lines);
         Assert.DoesNotContain("password=", log, StringComparison.OrdinalIgnoreCase);

@@ -87,7 +87,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
     {
-        if (remoteCommands is null || !vehicle.Has(PsaVehicleCatalog.Requires(command.Kind)))
+        if (remoteCommands is null || !vehicle.Has(VehicleCommands.RequiredCapability(command.Kind)))
         {
             throw GatewayException.CapabilityNotSupported(vehicle.Vin, $"{command.Kind} (remote commands need Psa:RemoteRefreshToken)");
         }

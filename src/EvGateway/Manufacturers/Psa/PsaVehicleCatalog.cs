@@ -61,18 +61,6 @@ internal static class PsaVehicleCatalog
     public static IReadOnlySet<VehicleCapability> Capabilities(bool remoteCommands) =>
         (remoteCommands ? ReadCapabilities.Concat(CommandCapabilities) : ReadCapabilities).ToHashSet();
 
-    public static VehicleCapability Requires(VehicleCommandKind kind) => kind switch
-    {
-        VehicleCommandKind.WakeUp => VehicleCapability.WakeUp,
-        VehicleCommandKind.ChargeStart => VehicleCapability.ChargeStart,
-        VehicleCommandKind.ChargeStop => VehicleCapability.ChargeStop,
-        VehicleCommandKind.SetDelayedChargeStart => VehicleCapability.ChargeSchedule,
-        VehicleCommandKind.ClimateStart or VehicleCommandKind.ClimateStop => VehicleCapability.ClimateControl,
-        VehicleCommandKind.Lock or VehicleCommandKind.Unlock => VehicleCapability.Lock,
-        VehicleCommandKind.Horn or VehicleCommandKind.Lights => VehicleCapability.HornLights,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
     /// <summary>"CITROEN" / "Citroën" / "opel" → the badge names the gateway uses.</summary>
     public static string NormalizeBrand(string? brand, PsaBrand configured)
     {
