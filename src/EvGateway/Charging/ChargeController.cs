@@ -171,7 +171,6 @@ public sealed class ChargeController(
         CancellationToken cancellationToken)
     {
         var vin = entry.Vehicle.Vin;
-        cache.Invalidate(vin);
         var status = await cache.GetAsync(entry, TimeSpan.Zero, cancellationToken);
         if (!ChargeDecisions.IsCharging(status))
         {

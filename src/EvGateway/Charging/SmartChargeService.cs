@@ -60,7 +60,7 @@ public sealed class SmartChargeService(
             }
 
             await scheduler.SetAsync(vehicle, schedules, cancellationToken);
-            cache.Invalidate(vehicle.Vin);
+            cache.Invalidate(vehicle.Vin, time.GetUtcNow());
             applied = $"charge schedule {SmartChargeScheduleId} with {schedules.Schedules.Single(s => s.Activated).Periods.Count} period(s), scheduled mode";
         }
         else
