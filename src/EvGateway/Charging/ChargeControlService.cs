@@ -1,0 +1,60 @@
+using EvGateway.Hosting;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Charging;
+
+/// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
+public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, TimeProvider time,
+    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway)
+{
+    private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
+
+    public async Task<ChargeControlView> GetAsync(string vin, CancellationToken cancellationToken)
+    {
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        return View(entry.Vehicle.Vin, store.Get(entry.Vehicle.Vin));
+    }
+
+    /// <summary>
+    /// Changes the car's setting. A car that cannot stop charging gets 501 here rather than a setting that would be
+    /// silently ignored; a new setting clears the last error because the next stop is a fresh attempt.
+    /// </summary>
+    public async Task<ChargeControlView> SetAsync(string vin, Func<ChargeControlSetting, ChargeControlSetting> change,
+        CancellationToken cancellationToken)
+    {
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        var vehicle = entry.Vehicle;
+        var wanted = change(store.Get(vehicle.Vin));
+        if (wanted.IsActive)
+        {
+            ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "charge control (it stops charges remotely)");
+        }
+
+        if (wanted.IsActive && !vehicle.Has(VehicleCapability.ChargeStop))
+        {
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin, "stopping a charge remotely, which charge control needs");
+        }
+
+        var saved = await store.UpdateAsync(vehicle.Vin, _ => wanted with { LastError = null }, cancellationToken);
+        return View(vehicle.Vin, saved);
+    }
+
+    public DateTimeOffset? NextStopAt(ChargeControlSetting setting) =>
+        setting.StopAt is { } at ? LocalTime.NextOccurrence(time.GetUtcNow(), at, zone) : null;
+
+    private ChargeControlView View(string vin, ChargeControlSetting setting) => new(
+        vin,
+        setting.PercentageThreshold,
+        setting.StopAt?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        NextStopAt(setting),
+        setting.LastError);
+}
+
+/// <summary>The REST shape of a car's charge control (design.md's contract; names are fixed).</summary>
+/// <param name="Vin">The car.</param>
+/// <param name="PercentageThreshold">1..100; 100 = no threshold.</param>
+/// <param name="StopAt">"HH:mm" in the gateway's local zone, or null.</param>
+/// <param name="NextStopAt">The next instant the stop time applies, with the zone's offset.</param>
+/// <param name="LastError">Why the last stop failed, or null.</param>
+public sealed record ChargeControlView(string Vin, int PercentageThreshold, string? StopAt, DateTimeOffset? NextStopAt, string? LastError);

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EvGateway.Charging;
+
+/// <summary>The `Charging:*` settings: how charge control and smart charging see the household.</summary>
+public sealed class ChargingOptions
+{
+    public const string SectionName = "Charging";
+
+    /// <summary>IANA (or Windows) id of the zone stop times and schedules are written in; empty = the machine's zone.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>How often a watched car is read while nothing is about to happen.</summary>
+    [Range(10, 3600)]
+    public int PollIntervalSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// The shortest interval between two reads of one car per maker. Renault's account quota is about 60 calls an
+    /// hour and one status read costs up to four of them (battery, cockpit, location, climate): every 5 minutes is
+    /// 12 reads, at most 48 calls, and the status cache lets the user's own reads share them.
+    /// </summary>
+    public Dictionary<string, int> MinPollIntervalSeconds { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Renault"] = 300,
+        ["Psa"] = 30,
+    };
+
+    /// <summary>Floor for makers missing from <see cref="MinPollIntervalSeconds"/>.</summary>
+    [Range(5, 3600)]
+    public int DefaultMinPollIntervalSeconds { get; set; } = 60;
+
+    /// <summary>How long after a stop command the car is read again to check it really stopped.</summary>
+    [Range(5, 900)]
+    public int StopVerifyDelaySeconds { get; set; } = 60;
+
+    /// <summary>Usable battery capacity in kWh by model name, overriding what the maker's adapter reports.</summary>
+    public Dictionary<string, double> BatteryCapacityKwh { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Charge power assumed for planning when the car is not charging and so reports none (a 32 A wallbox).</summary>
+    [Range(0.5, 400)]
+    public double DefaultChargePowerKw { get; set; } = 7.4;
+
+    public TimeZoneInfo ResolveTimeZone() =>
+        string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    public TimeSpan MinPollIntervalFor(string maker) =>
+        TimeSpan.FromSeconds(MinPollIntervalSeconds.TryGetValue(maker, out var seconds) ? seconds : DefaultMinPollIntervalSeconds);
+}

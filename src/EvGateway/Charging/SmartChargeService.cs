@@ -1,0 +1,190 @@
+using EvGateway.Charging.Tariff;
+using EvGateway.Hosting;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.Charging;
+
+/// <summary>Turns "reach X % by Y" into the cheapest charging the car can be told to do, and tells it.</summary>
+public sealed class SmartChargeService(
+    VehicleDirectory directory,
+    VehicleStatusCache cache,
+    VehicleCommands commands,
+    TariffClient tariff,
+    ChargeControlService chargeControl,
+    IEnumerable<IChargeScheduling> schedulers,
+    SmartChargeGoals goals,
+    TimeProvider time,
+    IOptions<ChargingOptions> options,
+    IOptionsMonitor<GatewayOptions> gateway)
+{
+    public const string Infeasible = "plan_infeasible";
+    public const string CapacityUnknown = "battery_capacity_unknown";
+
+    /// <summary>The schedule smart charging writes; the car numbers its schedules 1 to 5.</summary>
+    public const int SmartChargeScheduleId = 5;
+    private static readonly TimeSpan StatusMaxAge = TimeSpan.FromMinutes(5);
+    private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
+
+    public async Task<SmartChargePlanView> PlanAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice,
+        ChargeStrategy? strategy, CancellationToken cancellationToken)
+    {
+        var question = await AskAsync(vin, targetPercent, readyBy, maxPrice, cancellationToken);
+        var plan = question.Plan(strategy ?? ChargeStrategy.Contiguous);
+        return View(question, plan);
+    }
+
+    /// <summary>
+    /// Plans and applies. A car with schedules gets the split plan when it fits the car's schedule rules (else the
+    /// window) as its active schedule in scheduled mode; any other car gets a delayed start at the window's start.
+    /// Either way charge control stops the charge at the target.
+    /// </summary>
+    public async Task<SmartChargeApplied> ApplyAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice,
+        CancellationToken cancellationToken)
+    {
+        ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "smart charging");
+        var question = await AskAsync(vin, targetPercent, readyBy, maxPrice, cancellationToken);
+        var vehicle = question.Entry.Vehicle;
+        var scheduler = schedulers.FirstOrDefault(s => s.Supports(vehicle));
+        ChargePlan plan;
+        string applied;
+        if (scheduler is not null)
+        {
+            var kept = (await scheduler.GetAsync(vehicle, cancellationToken)).Schedules;
+            plan = question.Plan(ChargeStrategy.Split);
+            var schedules = ScheduleFor(plan, kept);
+            if (ChargeScheduleRules.Check(schedules) is not null)
+            {
+                plan = question.Plan(ChargeStrategy.Contiguous);
+                schedules = ScheduleFor(plan, kept);
+            }
+
+            await scheduler.SetAsync(vehicle, schedules, cancellationToken);
+            cache.Invalidate(vehicle.Vin, time.GetUtcNow());
+            applied = $"charge schedule {SmartChargeScheduleId} with {schedules.Schedules.Single(s => s.Activated).Periods.Count} period(s), scheduled mode";
+        }
+        else
+        {
+            plan = question.Plan(ChargeStrategy.Contiguous);
+            if (plan.Slots.Count > 0)
+            {
+                var start = TimeOnly.FromDateTime(LocalTime.InZone(plan.Slots[0].Start, zone).DateTime);
+                await commands.SendAsync(vehicle.Vin, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start },
+                    cancellationToken);
+                applied = $"delayed charge start at {start:HH:mm}";
+            }
+            else
+            {
+                applied = "no charge needed";
+            }
+        }
+
+        await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
+        goals.Set(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
+            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now));
+        return new SmartChargeApplied(View(question, plan), $"{applied}; charge control stops at {targetPercent} %");
+    }
+
+    private async Task<Question> AskAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice, CancellationToken cancellationToken)
+    {
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        var vehicle = entry.Vehicle;
+        var now = time.GetUtcNow();
+        if (readyBy <= now)
+        {
+            throw GatewayException.Validation("readyBy: must be in the future.");
+        }
+
+        var capacity = options.Value.BatteryCapacityKwh.TryGetValue(vehicle.Model, out var configured) ? configured
+            : vehicle.BatteryCapacityKwh ?? throw new GatewayException(CapacityUnknown, 422,
+                $"The usable battery capacity of a {vehicle.Model} is unknown; set Charging:BatteryCapacityKwh:{vehicle.Model}.");
+        var status = await cache.GetAsync(entry, StatusMaxAge, cancellationToken);
+        var level = status.BatteryLevel ?? throw GatewayException.Unavailable(vehicle.Maker, "the car did not report its battery level");
+        var power = status.ChargePowerKw is > 0 and var reported ? reported : options.Value.DefaultChargePowerKw;
+        var energy = Math.Max(0, targetPercent - level) / 100 * capacity;
+        var prices = await tariff.GetPricesAsync(cancellationToken);
+        return new Question(entry, targetPercent, readyBy, maxPrice, now, level, power, energy, prices);
+    }
+
+    private SmartChargePlanView View(Question question, ChargePlan plan)
+    {
+        if (!plan.Feasible)
+        {
+            var cap = question.MaxPrice is { } max ? $" at no more than {max} per kWh" : "";
+            throw new GatewayException(Infeasible, 422,
+                $"Only {plan.PlannedEnergyKwh:0.##} of the {plan.EnergyKwh:0.##} kWh needed can be charged before {LocalTime.InZone(question.ReadyBy, zone):O}{cap} with the prices known so far.");
+        }
+
+        return new SmartChargePlanView(
+            question.Entry.Vehicle.Vin,
+            question.TargetPercent,
+            LocalTime.InZone(question.ReadyBy, zone),
+            plan.Strategy == ChargeStrategy.Split ? "split" : "contiguous",
+            question.Level,
+            question.PowerKw,
+            plan.Slots.Select(s => new SmartChargeSlot(LocalTime.InZone(s.Start, zone), LocalTime.InZone(s.End, zone), s.PricePerKwh)).ToList(),
+            Math.Round(plan.EnergyKwh, 3),
+            Math.Round(plan.ExpectedCost, 3),
+            ChargePlanner.CostIfChargedNow(question.Prices, question.Now, question.EnergyKwh, question.PowerKw) is { } now ? Math.Round(now, 3) : null);
+    }
+
+    /// <summary>
+    /// The plan as the car's one active schedule (number <see cref="SmartChargeScheduleId"/>), periods widened to the
+    /// car's quarter hours; the owner's other schedules are kept, switched off.
+    /// </summary>
+    private static CarChargeSchedules ScheduleFor(ChargePlan plan, IReadOnlyList<CarSchedule> kept)
+    {
+        var periods = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        foreach (var slot in plan.Slots)
+        {
+            var start = FloorToQuarter(slot.Start.ToUniversalTime());
+            var end = CeilingToQuarter(slot.End.ToUniversalTime());
+            if (periods.Count > 0 && periods[^1].End >= start)
+            {
+                periods[^1] = (periods[^1].Start, end > periods[^1].End ? end : periods[^1].End);
+            }
+            else
+            {
+                periods.Add((start, end));
+            }
+        }
+
+        var carPeriods = periods
+            .Select(p => new CarPeriod(p.Start.DayOfWeek, TimeOnly.FromTimeSpan(p.Start.TimeOfDay), (int)(p.End - p.Start).TotalMinutes))
+            .ToList();
+        var others = kept.Where(s => s.Id != SmartChargeScheduleId).Select(s => s with { Activated = false });
+        return new CarChargeSchedules(CarChargeMode.Scheduled, [.. others, new CarSchedule(SmartChargeScheduleId, true, carPeriods)]);
+    }
+
+    private static DateTimeOffset FloorToQuarter(DateTimeOffset t) =>
+        new(t.Ticks - t.Ticks % TimeSpan.FromMinutes(15).Ticks, TimeSpan.Zero);
+
+    private static DateTimeOffset CeilingToQuarter(DateTimeOffset t) =>
+        FloorToQuarter(t) == t ? t : FloorToQuarter(t) + TimeSpan.FromMinutes(15);
+
+    private sealed record Question(VehicleEntry Entry, int TargetPercent, DateTimeOffset ReadyBy, double? MaxPrice, DateTimeOffset Now,
+        double Level, double PowerKw, double EnergyKwh, IReadOnlyList<PriceSlot> Prices)
+    {
+        public ChargePlan Plan(ChargeStrategy strategy) => strategy == ChargeStrategy.Split
+            ? ChargePlanner.CheapestSlots(Prices, Now, ReadyBy, EnergyKwh, PowerKw, MaxPrice)
+            : ChargePlanner.CheapestWindow(Prices, Now, ReadyBy, EnergyKwh, PowerKw, MaxPrice);
+    }
+}
+
+/// <summary>design.md's smart-charge plan (names fixed): times with the local zone's offset, prices and costs in the feed's unit.</summary>
+public sealed record SmartChargePlanView(
+    string Vin,
+    int TargetPercent,
+    DateTimeOffset ReadyBy,
+    string Strategy,
+    double CurrentLevel,
+    double ChargePowerKw,
+    IReadOnlyList<SmartChargeSlot> Slots,
+    double EnergyKwh,
+    double ExpectedCost,
+    double? CostIfChargedNow);
+
+public sealed record SmartChargeSlot(DateTimeOffset Start, DateTimeOffset End, double PricePerKwh);
+
+/// <summary>The plan that was applied and, in words, what the car was told.</summary>
+public sealed record SmartChargeApplied(SmartChargePlanView Plan, string Applied);

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using EvGateway.Charging;
+using EvGateway.Manufacturers.Renault;
+using EvGateway.Simulator;
+using EvGateway.Simulator.Renault;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EvGateway.Tests.Charging;
+
+/// <summary>Smart charging applied to a Renault through the real adapter and the simulated cloud, in simulated time.</summary>
+public sealed class RenaultSmartChargeTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-25T20:00:00Z");
+    private readonly TemporaryDirectory data = new();
+    private readonly FakeTimeProvider time = new(Start);
+
+    public void Dispose() => data.Dispose();
+
+    [Fact]
+    public async Task A_zoe_gets_a_schedule_in_the_cheap_hours_and_reaches_its_target_by_ready_by()
+    {
+        await using var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60 },
+            TestContext.Current.CancellationToken);
+        // Half-hour prices from 20:00 UTC; the cheapest hour and a half is 02:00–03:30 UTC.
+        double[] prices = [30, 28, 25, 22, 20, 18, 16, 15, 14, 13, 12, 11, 4, 3, 3.5, 9, 10, 12, 15, 18, 22, 25];
+        var tariff = data.File("agile.json");
+        await File.WriteAllTextAsync(tariff, JsonSerializer.Serialize(new
+        {
+            results = prices.Select((price, i) => new Dictionary<string, object>
+            {
+                ["value_inc_vat"] = price,
+                ["valid_from"] = Start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            }),
+        }), TestContext.Current.CancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Renault:Username"] = RenaultCloud.DemoUsername,
+            ["Renault:Password"] = RenaultCloud.DemoPassword,
+            ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
+            ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
+            ["Renault:RetryDelayMilliseconds"] = "0",
+            ["Renault:RequestTimeoutSeconds"] = "60",
+            ["Tariff:Url"] = tariff,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        await using var charging = new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
+        var car = simulator.Renault.Car(RenaultCloud.DemoZoePhase1Vin);
+        var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
+
+        var applied = await charging.Get<SmartChargeService>().ApplyAsync(RenaultCloud.DemoZoePhase1Vin, 90, readyBy, null,
+            TestContext.Current.CancellationToken);
+        await charging.RunControllerForAsync(DateTimeOffset.Parse("2026-11-26T01:55:00Z") - time.GetUtcNow());
+        var beforeWindow = car.Read();
+        await charging.RunControllerForAsync(readyBy - time.GetUtcNow());
+        var atReadyBy = car.Read();
+
+        // 63 % → 90 % of 41 kWh is 11.07 kWh: 1 h 30 min at 7.4 kW, in the three cheapest half hours.
+        Assert.Equal(["2026-11-26T03:00:00+01:00"], applied.Plan.Slots.Take(1).Select(s => s.Start.ToString("yyyy-MM-dd'T'HH:mm:sszzz")));
+        Assert.Contains("scheduled mode", applied.Applied);
+        Assert.Equal(63, beforeWindow.Level, precision: 1);
+        Assert.False(beforeWindow.Charging);
+        Assert.InRange(atReadyBy.Level, 90, 92.99);
+        Assert.False(atReadyBy.Charging);
+        Assert.Null(charging.Store.Get(RenaultCloud.DemoZoePhase1Vin).LastError);
+    }
+}
