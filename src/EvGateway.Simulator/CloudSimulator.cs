@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
+using EvGateway.Simulator.Tariff;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,12 +18,13 @@ public sealed class CloudSimulator : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault, PsaCloud psa)
+    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault, PsaCloud psa, TariffFeed tariff)
     {
         this.app = app;
         BaseAddress = baseAddress;
         Renault = renault;
         Psa = psa;
+        Tariff = tariff;
     }
 
     /// <summary>The root of the HTTP listener, e.g. http://127.0.0.1:41234/.</summary>
@@ -31,6 +33,11 @@ public sealed class CloudSimulator : IAsyncDisposable
     public RenaultCloud Renault { get; }
 
     public PsaCloud Psa { get; }
+
+    /// <summary>Day-ahead half-hourly prices in the Octopus Agile shape, for smart charging.</summary>
+    public TariffFeed Tariff { get; }
+
+    public Uri TariffUrl => TariffFeed.UrlFor(BaseAddress);
 
     public static async Task<CloudSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -63,6 +70,9 @@ public sealed class CloudSimulator : IAsyncDisposable
         var psa = new PsaCloud(options, baseAddress, options.MqttPort == 0 ? FreeTcpPort() : options.MqttPort);
         psa.MapEndpoints(app);
 
+        var tariff = new TariffFeed(options.TimeProvider);
+        app.MapTariff(tariff);
+
         try
         {
             await psa.StartAsync();
@@ -84,7 +94,7 @@ public sealed class CloudSimulator : IAsyncDisposable
             throw;
         }
 
-        return new CloudSimulator(app, baseAddress, renault, psa);
+        return new CloudSimulator(app, baseAddress, renault, psa, tariff);
     }
 
     private static bool IsAddressInUse(Exception e) => e switch

@@ -1,3 +1,4 @@
+using EvGateway.Charging;
 using EvGateway.Hosting;
 using EvGateway.Legacy;
 using EvGateway.Manufacturers.Psa;
@@ -11,6 +12,7 @@ builder.AddDemoMode();
 builder.Services.AddRenault(builder.Configuration);
 builder.Services.AddPsa(builder.Configuration);
 builder.Services.AddVehicles();
+builder.Services.AddCharging(builder.Configuration);
 builder.Services.AddLegacy();
 
 var app = builder.Build();
@@ -18,6 +20,7 @@ var app = builder.Build();
 app.UseGatewayHosting();
 app.MapVehicles();
 app.MapLegacy();
+app.MapCharging();
 
 return app.RunGateway();
 

@@ -57,6 +57,7 @@ public static class DemoMode
         ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,
         ["Psa:Mqtt:Port"] = simulator.Psa.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Psa:Mqtt:UseTls"] = "false",
+        ["Tariff:Url"] = simulator.TariffUrl.ToString(),
     };
 
     private sealed class DemoAnnouncement(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoAnnouncement> logger) : IHostedService
