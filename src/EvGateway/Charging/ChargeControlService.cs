@@ -6,7 +6,7 @@ namespace EvGateway.Charging;
 
 /// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
 public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, TimeProvider time,
-    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway)
+    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway) : IChargeControlSummaries
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -38,6 +38,19 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
 
         var saved = await store.UpdateAsync(vehicle.Vin, _ => wanted with { LastError = null }, cancellationToken);
         return View(vehicle.Vin, saved);
+    }
+
+    /// <summary>What the status route shows of the car's charge control; null when there is nothing to report.</summary>
+    public ChargeControlSummary? For(string vin)
+    {
+        var setting = store.Get(vin);
+        if (!setting.IsActive && setting.LastError is null)
+        {
+            return null;
+        }
+
+        var view = View(vin, setting);
+        return new ChargeControlSummary(view.PercentageThreshold, view.StopAt, view.NextStopAt, view.LastError);
     }
 
     public DateTimeOffset? NextStopAt(ChargeControlSetting setting) =>

@@ -1,6 +1,6 @@
 using EvGateway.Charging.Tariff;
 using EvGateway.Hosting;
-using EvGateway.Manufacturers.Renault;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EvGateway.Charging;
@@ -20,6 +20,7 @@ public static class ChargingServiceCollectionExtensions
 
         services.AddSingleton<ChargeControlStore>();
         services.AddSingleton<ChargeControlService>();
+        services.AddSingleton<IChargeControlSummaries>(provider => provider.GetRequiredService<ChargeControlService>());
         services.AddSingleton<ChargeController>();
         services.AddHostedService(provider => provider.GetRequiredService<ChargeController>());
 
@@ -34,7 +35,6 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<SmartChargeReplanner>();
         services.AddHostedService(provider => provider.GetRequiredService<SmartChargeReplanner>());
         services.AddSingleton<ChargeScheduleService>();
-        services.AddRenaultChargeScheduling(configuration);
         return services;
     }
 

@@ -43,6 +43,9 @@ public sealed record VehicleStatus
 
     /// <summary>True when the cloud could not be asked (quota, outage) and this is the last known data.</summary>
     public bool Stale { get; init; }
+
+    /// <summary>The gateway's charge control for this car (threshold, stop time, last failure), when it has one.</summary>
+    public ChargeControlSummary? ChargeControl { get; init; }
 }
 
 public sealed record VehicleLocation(double Latitude, double Longitude, double? Altitude, DateTimeOffset? UpdatedAt);

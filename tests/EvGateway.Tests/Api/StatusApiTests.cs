@@ -227,3 +227,26 @@ public class StatusApiTests
         return await answer.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 }
+
+public class StatusChargeControlTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_status_shows_the_cars_charge_control_once_it_has_a_setting()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var url = $"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}";
+        var before = await app.Client.GetFromJsonAsync<JsonElement>(url + "/status", Ct);
+
+        var put = await app.Client.PutAsJsonAsync(url + "/charge-control", new { percentageThreshold = 80, stopAt = "22:30" }, Ct);
+        var after = await app.Client.GetFromJsonAsync<JsonElement>(url + "/status", Ct);
+
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("chargeControl").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var control = after.GetProperty("chargeControl");
+        Assert.Equal(80, control.GetProperty("percentageThreshold").GetInt32());
+        Assert.Equal("22:30", control.GetProperty("stopAt").GetString());
+        Assert.Equal(JsonValueKind.Null, control.GetProperty("lastError").ValueKind);
+    }
+}

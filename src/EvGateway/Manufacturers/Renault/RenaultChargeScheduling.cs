@@ -194,20 +194,11 @@ internal sealed class RenaultChargeScheduling(
     private sealed record ScheduleRoutes(ScheduleWrite Write);
 }
 
-public static class RenaultChargeSchedulingExtensions
+internal static class RenaultChargeSchedulingExtensions
 {
-    /// <summary>
-    /// Registers Renault charge schedules for the charging feature, when a Renault account is configured (the same
-    /// condition as AddRenault, so the order of the two calls does not matter).
-    /// </summary>
-    public static IServiceCollection AddRenaultChargeScheduling(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers Renault charge schedules for the charging feature (called by AddRenault).</summary>
+    public static IServiceCollection AddRenaultChargeScheduling(this IServiceCollection services)
     {
-        if (string.IsNullOrWhiteSpace(configuration.GetSection(RenaultOptions.SectionName)[nameof(RenaultOptions.Username)]))
-        {
-            return services;
-        }
-
-        services.AddTransient<KamereonAuthHandler>();
         services.AddRefitGeneratedClient<IKamereonScheduleApi>(new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options)))
             .ConfigureHttpClient((sp, client) =>
             {

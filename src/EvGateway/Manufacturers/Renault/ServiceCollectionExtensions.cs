@@ -55,6 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RenaultTokenProvider>();
         services.AddSingleton<KamereonCalls>();
         services.AddSingleton<IVehicleProvider, RenaultProvider>();
+        services.AddRenaultChargeScheduling();
         return services;
     }
 
