@@ -89,7 +89,6 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<LanGuard>();
         app.UseCors();
-        app.UseHttpMetrics(metrics => metrics.ReduceStatusCodeCardinality());
         app.UseSwagger();
         app.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway");
         app.MapMetrics("/metrics");

@@ -32,8 +32,20 @@ public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCac
         }
 
         var sentAt = time.GetUtcNow();
-        var outcome = await entry.Provider.SendCommandAsync(entry.Vehicle, command, cancellationToken);
-        logger.LogInformation("Command {Command} for {Vin}: {Outcome}", command.Kind, vin, outcome.Accepted ? "accepted" : "refused");
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await entry.Provider.SendCommandAsync(entry.Vehicle, command, cancellationToken);
+        }
+        catch (GatewayException failure)
+        {
+            GatewayMetrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), failure.Code).Inc();
+            throw;
+        }
+
+        var verdict = outcome.Accepted ? "accepted" : "refused";
+        GatewayMetrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), verdict).Inc();
+        logger.LogInformation("Command {Command} for {Vin}: {Outcome}", command.Kind, vin, verdict);
         cache.Invalidate(vin, sentAt);
         return outcome;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EvGateway.Hosting;
 
 namespace EvGateway.Vehicles;
 
@@ -35,6 +36,7 @@ public sealed class VehicleStatusCache
         // shares the fetch that completes while it arrives instead of starting one each.
         if (last is not null && last.FetchedAt >= time.GetUtcNow() - maxAge)
         {
+            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "cache").Inc();
             return last;
         }
 
@@ -62,12 +64,20 @@ public sealed class VehicleStatusCache
         {
             // Not tied to one caller's token: others may be waiting on the same fetch.
             var status = await entry.Provider.GetStatusAsync(entry.Vehicle, CancellationToken.None);
+            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "cloud").Inc();
             Store(status);
             return status;
         }
-        catch (GatewayException failure) when (IsTransient(failure) && slot.Last is { } last)
+        catch (GatewayException failure)
         {
+            GatewayMetrics.CloudFailures.WithLabels(entry.Provider.Maker, failure.Code).Inc();
+            if (!IsTransient(failure) || slot.Last is not { } last)
+            {
+                throw;
+            }
+
             logger.LogInformation("Serving the last known status of {Vin} as stale: {Reason}", entry.Vehicle.Vin, failure.Code);
+            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "stale").Inc();
             return last with { Stale = true };
         }
     }

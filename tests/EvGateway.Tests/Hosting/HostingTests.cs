@@ -103,6 +103,22 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task Metrics_count_cache_answers_and_cloud_reads_per_maker_without_secrets()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var url = $"/api/vehicles/{RenaultCloud.DemoZoePhase2Vin}/status";
+        await app.Client.GetAsync(url, Ct);
+        await app.Client.GetAsync(url, Ct);
+
+        var metrics = await app.Client.GetStringAsync("/metrics", Ct);
+
+        Assert.Matches("evgateway_status_reads_total\\{maker=\"Renault\",source=\"cloud\"\\} [1-9]", metrics);
+        Assert.Matches("evgateway_status_reads_total\\{maker=\"Renault\",source=\"cache\"\\} [1-9]", metrics);
+        Assert.DoesNotContain(RenaultCloud.DefaultKamereonApiKey, metrics);
+        Assert.DoesNotContain(RenaultCloud.DemoPassword + "\"", metrics);
+    }
+
+    [Fact]
     public async Task An_unknown_route_answers_a_404_problem()
     {
         await using var app = await GatewayApp.StartAsync();
