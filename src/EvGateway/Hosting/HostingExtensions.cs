@@ -22,6 +22,8 @@ public static class HostingExtensions
             builder.WebHost.UseUrls(configuration["Gateway:Urls"] ?? new GatewayOptions().Urls);
         }
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
@@ -89,7 +91,8 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<LanGuard>();
         app.UseCors();
-        app.UseSwagger();
+        // The document is an endpoint rather than a middleware, so ordinary requests skip its path matching.
+        app.MapSwagger();
         app.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway");
         app.MapMetrics("/metrics");
         app.MapGatewayHealth();

@@ -45,7 +45,7 @@ public static class VehiclesApi
 
     public static async Task<Results<Ok<VehicleStatus>, ValidationProblem, ProblemHttpResult>> GetStatus(string vin,
         [FromQuery] int? maxAge, VehicleDirectory directory, VehicleStatusCache cache, IOptionsMonitor<GatewayOptions> options,
-        IEnumerable<IChargeControlSummaries> chargeControl, CancellationToken cancellationToken)
+        [FromServices] IChargeControlSummaries? chargeControl, CancellationToken cancellationToken)
     {
         if (maxAge is < 0 or > MaxAgeLimitSeconds)
         {
@@ -60,7 +60,7 @@ public static class VehiclesApi
 
         var age = TimeSpan.FromSeconds(maxAge ?? options.CurrentValue.StatusMaxAgeSeconds);
         var status = await cache.GetAsync(entry, age, cancellationToken);
-        var control = chargeControl.Select(source => source.For(entry.Vehicle.Vin)).FirstOrDefault(summary => summary is not null);
+        var control = chargeControl?.For(entry.Vehicle.Vin);
         return TypedResults.Ok(control is null ? status : status with { ChargeControl = control });
     }
 
