@@ -49,4 +49,23 @@ internal interface IKamereonApi
     [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/horn-lights")]
     Task<KamereonEnvelope<ActionEcho>> HornLightsAsync(string accountId, string vin, string country,
         [Body] KamereonAction<HornLightsAttributes> action, CancellationToken cancellationToken);
+
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/charging-settings")]
+    Task<KamereonEnvelope<ChargingSettingsAttributes>> GetChargingSettingsAsync(string accountId, string vin, string country,
+        CancellationToken cancellationToken);
+
+    /// <summary>Writes the schedules on car-adapter cars; the version segment (v1 or v2) depends on the model.</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/{version}/cars/{vin}/actions/charge-schedule")]
+    Task<KamereonEnvelope<ActionEcho>> SetChargeScheduleAsync(string accountId, string version, string vin, string country,
+        [Body] KamereonAction<ChargeScheduleAttributes> action, CancellationToken cancellationToken);
+
+    /// <summary>Writes the schedules on KCM cars such as the Megane E-Tech.</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/charge/schedule")]
+    Task<KamereonEnvelope<ActionEcho>> SetKcmChargeScheduleAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<ChargeScheduleAttributes> action, CancellationToken cancellationToken);
+
+    /// <summary>always_charging or schedule_mode.</summary>
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/charge-mode")]
+    Task<KamereonEnvelope<ActionEcho>> SetChargeModeAsync(string accountId, string vin, string country,
+        [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
 }

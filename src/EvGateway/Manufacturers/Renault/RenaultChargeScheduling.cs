@@ -1,37 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using EvGateway.Charging;
 using EvGateway.Vehicles;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Refit;
 
 namespace EvGateway.Manufacturers.Renault;
-
-/// <summary>Kamereon's charge-schedule and charge-mode routes (renault.md §2). HTTP shape only.</summary>
-internal interface IKamereonScheduleApi
-{
-    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/charging-settings")]
-    Task<KamereonEnvelope<ChargingSettingsAttributes>> GetChargingSettingsAsync(string accountId, string vin, string country,
-        CancellationToken cancellationToken);
-
-    /// <summary>Writes the schedules on car-adapter cars; the version segment (v1 or v2) depends on the model.</summary>
-    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/{version}/cars/{vin}/actions/charge-schedule")]
-    Task<KamereonEnvelope<ActionEcho>> SetChargeScheduleAsync(string accountId, string version, string vin, string country,
-        [Body] KamereonAction<ChargeScheduleAttributes> action, CancellationToken cancellationToken);
-
-    /// <summary>Writes the schedules on KCM cars such as the Megane E-Tech.</summary>
-    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/charge/schedule")]
-    Task<KamereonEnvelope<ActionEcho>> SetKcmChargeScheduleAsync(string accountId, string vin, string country,
-        [Body] KamereonAction<ChargeScheduleAttributes> action, CancellationToken cancellationToken);
-
-    /// <summary>always_charging or schedule_mode.</summary>
-    [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/charge-mode")]
-    Task<KamereonEnvelope<ActionEcho>> SetChargeModeAsync(string accountId, string vin, string country,
-        [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
-}
 
 internal sealed record ChargingSettingsAttributes(string? Mode, IReadOnlyList<KamereonSchedule>? Schedules);
 
@@ -71,15 +43,11 @@ internal sealed record KamereonPeriod(string? StartTime, int Duration);
 /// schedules (Zoe ZE50, Spring).
 /// </summary>
 internal sealed class RenaultChargeScheduling(
-    IKamereonScheduleApi kamereon,
-    IKamereonApi directory,
-    RenaultTokenProvider tokens,
+    IKamereonApi kamereon,
+    RenaultProvider cars,
     KamereonCalls calls,
     IOptionsMonitor<RenaultOptions> options) : IChargeScheduling
 {
-    private static readonly HashSet<string> CarAccountTypes = new(["MYRENAULT", "MYDACIA", "MYALPINE"], StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, string> accountOfVin = new(StringComparer.OrdinalIgnoreCase);
-
     private string Country => options.CurrentValue.Country;
 
     public bool Supports(Vehicle vehicle) =>
@@ -88,7 +56,7 @@ internal sealed class RenaultChargeScheduling(
     public async Task<CarChargeSchedules> GetAsync(Vehicle vehicle, CancellationToken cancellationToken)
     {
         Routes(vehicle);
-        var account = await AccountOfAsync(vehicle.Vin, cancellationToken);
+        var account = await cars.AccountOfAsync(vehicle.Vin, cancellationToken);
         var answer = await calls.SendAsync(account, vehicle.Vin, "charging settings",
             ct => kamereon.GetChargingSettingsAsync(account, vehicle.Vin, Country, ct), cancellationToken);
         var settings = answer.Data?.Attributes;
@@ -101,7 +69,7 @@ internal sealed class RenaultChargeScheduling(
     {
         var routes = Routes(vehicle);
         var (vin, country) = (vehicle.Vin, Country);
-        var account = await AccountOfAsync(vin, cancellationToken);
+        var account = await cars.AccountOfAsync(vin, cancellationToken);
         var body = KamereonAction<ChargeScheduleAttributes>.Of("ChargeSchedule",
             new ChargeScheduleAttributes(schedules.Schedules.Select(ToKamereon).ToList()));
         await calls.SendAsync(account, vin, "charge schedule", ct => routes.Write == ScheduleWrite.Kcm
@@ -125,37 +93,6 @@ internal sealed class RenaultChargeScheduling(
         "R5E1VE" or "A5E1AE" or "A4E1VE" => null,
         _ => new(ScheduleWrite.CarAdapterV2),
     };
-
-    private async Task<string> AccountOfAsync(string vin, CancellationToken cancellationToken)
-    {
-        if (options.CurrentValue.AccountId is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (accountOfVin.TryGetValue(vin, out var known))
-        {
-            return known;
-        }
-
-        var personId = await tokens.GetPersonIdAsync(cancellationToken);
-        var person = await calls.SendAsync(personId, "", "account list", ct => directory.GetPersonAsync(personId, Country, ct), cancellationToken);
-        foreach (var account in (person.Accounts ?? []).Where(a => a.AccountId is { Length: > 0 } && a.AccountType is not null
-                                                                   && CarAccountTypes.Contains(a.AccountType)))
-        {
-            var id = account.AccountId!;
-            var vehicles = await calls.SendAsync(id, "", "vehicle list", ct => directory.GetVehiclesAsync(id, Country, ct), cancellationToken);
-            foreach (var link in vehicles.VehicleLinks ?? [])
-            {
-                if (link.Vin is { Length: > 0 } linked)
-                {
-                    accountOfVin[linked] = id;
-                }
-            }
-        }
-
-        return accountOfVin.TryGetValue(vin, out known) ? known : throw GatewayException.VehicleNotFound(vin);
-    }
 
     private static CarSchedule ToCar(KamereonSchedule schedule) => new(
         schedule.Id,
@@ -192,30 +129,4 @@ internal sealed class RenaultChargeScheduling(
     }
 
     private sealed record ScheduleRoutes(ScheduleWrite Write);
-}
-
-internal static class RenaultChargeSchedulingExtensions
-{
-    /// <summary>Registers Renault charge schedules for the charging feature (called by AddRenault).</summary>
-    public static IServiceCollection AddRenaultChargeScheduling(this IServiceCollection services)
-    {
-        services.AddRefitGeneratedClient<IKamereonScheduleApi>(new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options)))
-            .ConfigureHttpClient((sp, client) =>
-            {
-                client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RenaultOptions>>().Value.KamereonUrl);
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddHttpMessageHandler<KamereonAuthHandler>()
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) =>
-            {
-                // A schedule write is not replayed blindly: KamereonCalls reports the failure and the caller decides.
-                resilience.Retry.DisableForUnsafeHttpMethods();
-                resilience.AttemptTimeout.Timeout = sp.GetRequiredService<IOptions<RenaultOptions>>().Value.RequestTimeout;
-                resilience.TotalRequestTimeout.Timeout = resilience.AttemptTimeout.Timeout * 4;
-                resilience.CircuitBreaker.SamplingDuration = resilience.AttemptTimeout.Timeout * 2;
-            });
-        services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
-        return services;
-    }
 }

@@ -159,6 +159,10 @@ internal sealed partial class RenaultProvider(
             .ToList();
     }
 
+    /// <summary>The Kamereon account the car is on (charge schedules are written through it).</summary>
+    internal async Task<string> AccountOfAsync(string vin, CancellationToken cancellationToken) =>
+        (await FindCarAsync(vin, cancellationToken)).AccountId;
+
     private async Task<RenaultCar> FindCarAsync(string vin, CancellationToken cancellationToken)
     {
         if (cars.TryGetValue(vin, out var car))

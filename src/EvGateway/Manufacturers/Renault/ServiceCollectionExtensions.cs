@@ -1,4 +1,5 @@
 using System.Net;
+using EvGateway.Charging;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,8 +55,9 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<RenaultTokenProvider>();
         services.AddSingleton<KamereonCalls>();
-        services.AddSingleton<IVehicleProvider, RenaultProvider>();
-        services.AddRenaultChargeScheduling();
+        services.AddSingleton<RenaultProvider>();
+        services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<RenaultProvider>());
+        services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
         return services;
     }
 
