@@ -79,9 +79,14 @@ public sealed record LegacyStatus(
         _ => "Stopped",
     };
 
-    // PSA reports km of range gained per hour; derived from power and the car's own range per kWh where possible.
+    // PSA reports km of range gained per hour; other makers' power is turned into it with the car's own range per kWh.
     private static double ChargingRateKmPerHour(VehicleStatus status, Vehicle vehicle)
     {
+        if (status.ChargeState == ChargeState.Charging && status.ChargeRateKmPerHour is { } reported)
+        {
+            return reported;
+        }
+
         if (status.ChargeState != ChargeState.Charging || status.ChargePowerKw is not > 0 || status.RangeKm is not > 0
             || status.BatteryLevel is not > 0 || vehicle.BatteryCapacityKwh is not > 0)
         {

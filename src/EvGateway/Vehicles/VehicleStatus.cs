@@ -18,6 +18,9 @@ public sealed record VehicleStatus
     public PlugState PlugState { get; init; } = PlugState.Unknown;
     public ChargeState ChargeState { get; init; } = ChargeState.Unknown;
     public double? ChargePowerKw { get; init; }
+
+    /// <summary>Range gained per hour of charging (km/h), where the car reports it (PSA) instead of a power.</summary>
+    public double? ChargeRateKmPerHour { get; init; }
     public int? ChargeRemainingMinutes { get; init; }
     public double? OdometerKm { get; init; }
     public VehicleLocation? Location { get; init; }

@@ -43,6 +43,7 @@ public class PsaApiTests
         Assert.Equal(car.Longitude, coordinates[0].GetDouble(), precision: 4);
         Assert.Equal(car.Latitude, coordinates[1].GetDouble(), precision: 4);
         Assert.True(info.TryGetProperty("battery", out var battery) && battery.TryGetProperty("voltage", out _));
+        Assert.Equal(car.Charging, energy.GetProperty("charging").GetProperty("charging_rate").GetDouble() > 0);
     }
 
     [Fact]

@@ -98,6 +98,16 @@ public class LegacyStatusShapeTests
     }
 
     [Fact]
+    public void A_charge_rate_the_car_reports_is_passed_through_as_is()
+    {
+        var charging = Status with { PlugState = PlugState.Plugged, ChargeState = ChargeState.Charging, ChargeRateKmPerHour = 20 };
+
+        var body = JsonSerializer.SerializeToNode(LegacyStatus.From(charging, Car), LegacyJson.Options)!;
+
+        Assert.Equal(20, At(body, "energy[0].charging.charging_rate")!.GetValue<double>());
+    }
+
+    [Fact]
     public void A_car_without_a_traction_battery_reports_a_Fuel_service_and_no_energy_entry()
     {
         var clio = Car with { Capabilities = new HashSet<VehicleCapability> { VehicleCapability.Odometer, VehicleCapability.Location }, BatteryCapacityKwh = null };

@@ -25,6 +25,7 @@ internal static class PsaMapping
             PlugState = ToPlugState(charging?.Plugged, charging?.Status),
             ChargeState = chargeState,
             ChargeRemainingMinutes = chargeState == ChargeState.Charging ? ParseMinutes(charging?.RemainingTime) : null,
+            ChargeRateKmPerHour = chargeState == ChargeState.Charging ? charging?.ChargingRate : null,
             OdometerKm = dto.Odometer?.Mileage,
             Location = SharesPosition(dto.Privacy?.State) ? ToLocation(dto.LastPosition) : null,
             Climate = ToClimate(airConditioning?.Status),
