@@ -1,7 +1,7 @@
 using System.Globalization;
+using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
-using EvGateway.Hosting;
 
 namespace EvGateway.Legacy;
 

@@ -56,14 +56,14 @@ internal static class PsaErrors
 
     private static GatewayException FromStatus(HttpStatusCode status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter,
         string? what, string? vin, Exception? inner) => status switch
-    {
-        HttpStatusCode.NotFound when vin is not null => GatewayException.VehicleNotFound(vin),
-        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => GatewayException.InvalidCredentials(PsaProvider.MakerName,
-            "the cloud refused a freshly refreshed access token; check Psa:ClientId, Psa:ClientSecret and Psa:Brand"),
-        HttpStatusCode.TooManyRequests => GatewayException.RateLimited(PsaProvider.MakerName, RetryAfter(retryAfter)),
-        _ => GatewayException.Unavailable(PsaProvider.MakerName,
-            string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status} from {what}"), inner),
-    };
+        {
+            HttpStatusCode.NotFound when vin is not null => GatewayException.VehicleNotFound(vin),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => GatewayException.InvalidCredentials(PsaProvider.MakerName,
+                "the cloud refused a freshly refreshed access token; check Psa:ClientId, Psa:ClientSecret and Psa:Brand"),
+            HttpStatusCode.TooManyRequests => GatewayException.RateLimited(PsaProvider.MakerName, RetryAfter(retryAfter)),
+            _ => GatewayException.Unavailable(PsaProvider.MakerName,
+                string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status} from {what}"), inner),
+        };
 
     private static TimeSpan RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header) =>
         header?.Delta is { } delta && delta > TimeSpan.Zero ? delta : DefaultRetryAfter;
