@@ -11,7 +11,7 @@ public static class ChargingApi
 {
     public static IEndpointRouteBuilder MapCharging(this IEndpointRouteBuilder endpoints)
     {
-        var car = endpoints.MapGroup("/api/vehicles/{vin}").WithTags("Charging");
+        var car = endpoints.MapGroup("/api/vehicles/{vin}").WithTags("Charging").WithGatewayProblems();
 
         car.MapGet("/charge-control", GetChargeControl)
             .WithName(nameof(GetChargeControl))

@@ -25,6 +25,20 @@ public static class ErrorHandling
         return services;
     }
 
+    /// <summary>
+    /// Documents the ProblemDetails answers every car route may give besides its own: unknown car, refused login,
+    /// missing capability, and the cloud's trouble (failure, quota, timeout).
+    /// </summary>
+    public static TBuilder WithGatewayProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in new[] { 401, 404, 501, 502, 503, 504 })
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+        }
+
+        return builder;
+    }
+
     /// <summary>The ProblemDetails of a gateway failure (shared by the REST handler and tests).</summary>
     public static ProblemDetails ToProblem(this GatewayException failure, string? instance = null) => new()
     {

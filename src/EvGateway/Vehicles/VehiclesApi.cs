@@ -15,7 +15,7 @@ public static class VehiclesApi
         var api = app.MapGroup("/api/vehicles").WithTags("Vehicles");
         api.MapGet("/", ListVehicles).WithName(nameof(ListVehicles)).WithSummary("Every car on the configured accounts");
 
-        var car = api.MapGroup("/{vin}").AddEndpointFilter(RejectMalformedVin);
+        var car = api.MapGroup("/{vin}").AddEndpointFilter(RejectMalformedVin).WithGatewayProblems();
         car.MapGet("/", GetVehicle).WithName(nameof(GetVehicle)).WithSummary("One car and what it can do");
         car.MapGet("/status", GetStatus).WithName(nameof(GetStatus))
             .WithSummary("Battery, range, plug and charge state, odometer, location and climate of one car")

@@ -98,6 +98,12 @@ public class HostingTests
             Assert.All(operations.EnumerateObject(), op => Assert.False(string.IsNullOrEmpty(op.Value.GetProperty("summary").GetString())));
         }
 
+        var statusAnswers = paths.GetProperty("/api/vehicles/{vin}/status").GetProperty("get").GetProperty("responses");
+        foreach (var code in new[] { "200", "400", "404", "501", "503" })
+        {
+            Assert.True(statusAnswers.TryGetProperty(code, out _), $"status route does not document {code}");
+        }
+
         Assert.DoesNotContain(RenaultCloud.DemoPassword + "\"", document);
         Assert.DoesNotContain(RenaultCloud.DefaultKamereonApiKey, document);
     }
