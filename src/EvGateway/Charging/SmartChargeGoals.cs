@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using EvGateway.Charging.Tariff;
+using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -8,16 +10,59 @@ namespace EvGateway.Charging;
 /// <summary>A smart-charge goal being worked towards, and how far the prices it was planned with reached.</summary>
 public sealed record SmartChargeGoal(string Vin, int TargetPercent, DateTimeOffset ReadyBy, double? MaxPrice, DateTimeOffset PricesUntil);
 
-/// <summary>The goals applied since start-up; a goal ends at its ready-by time or when a new one replaces it.</summary>
+/// <summary>
+/// The active goals; a goal ends at its ready-by time or when a new one replaces it. They are kept in
+/// <c>{DataDirectory}/smart-charge-goals.json</c> (written atomically), so a restart keeps re-planning them.
+/// </summary>
 public sealed class SmartChargeGoals
 {
+    public const string FileName = "smart-charge-goals.json";
     private readonly ConcurrentDictionary<string, SmartChargeGoal> goals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim writing = new(1, 1);
+    private readonly string path;
 
-    public void Set(SmartChargeGoal goal) => goals[goal.Vin] = goal;
+    public SmartChargeGoals(IOptions<GatewayOptions> gateway, ILogger<SmartChargeGoals> logger)
+    {
+        path = Path.Combine(gateway.Value.DataDirectory, FileName);
+        try
+        {
+            if (File.Exists(path))
+            {
+                foreach (var goal in JsonSerializer.Deserialize<SmartChargeGoal[]>(File.ReadAllText(path)) ?? [])
+                {
+                    goals[goal.Vin] = goal;
+                }
+            }
+        }
+        catch (Exception failure) when (failure is JsonException or IOException)
+        {
+            logger.LogWarning("Could not read the smart-charge goals in {Path} ({Reason}); starting without them", path, failure.Message);
+        }
+    }
+
+    public Task SetAsync(SmartChargeGoal goal, CancellationToken cancellationToken)
+    {
+        goals[goal.Vin] = goal;
+        return SaveAsync(cancellationToken);
+    }
 
     public IReadOnlyList<SmartChargeGoal> All() => goals.Values.ToList();
 
-    public void Remove(SmartChargeGoal goal) => goals.TryRemove(KeyValuePair.Create(goal.Vin, goal));
+    public Task RemoveAsync(SmartChargeGoal goal, CancellationToken cancellationToken) =>
+        goals.TryRemove(KeyValuePair.Create(goal.Vin, goal)) ? SaveAsync(cancellationToken) : Task.CompletedTask;
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await writing.WaitAsync(cancellationToken);
+        try
+        {
+            await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(All()), cancellationToken);
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
 }
 
 /// <summary>
@@ -68,7 +113,7 @@ public sealed class SmartChargeReplanner(
         {
             if (goal.ReadyBy <= now)
             {
-                goals.Remove(goal);
+                await goals.RemoveAsync(goal, cancellationToken);
                 continue;
             }
 

@@ -80,8 +80,8 @@ public sealed class SmartChargeService(
         }
 
         await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
-        goals.Set(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
-            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now));
+        await goals.SetAsync(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
+            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now), cancellationToken);
         return new SmartChargeApplied(View(question, plan), $"{applied}; charge control stops at {targetPercent} %");
     }
 
