@@ -1,5 +1,6 @@
 using System.Globalization;
 using EvGateway.Charging;
+using EvGateway.Hosting;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
@@ -29,23 +30,11 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
 
     private ChargingServices Gateway(IDictionary<string, string?>? extra = null)
     {
-        var psa = simulator.Psa;
-        var settings = new Dictionary<string, string?>
-        {
-            ["Psa:Brand"] = "Peugeot",
-            ["Psa:ClientId"] = PsaCloud.DemoClientId,
-            ["Psa:ClientSecret"] = PsaCloud.DemoClientSecret,
-            ["Psa:RefreshToken"] = PsaCloud.DemoRefreshToken,
-            ["Psa:CustomerId"] = PsaCloud.DemoAccountId,
-            ["Psa:TokenUrl"] = psa.TokenUrl.ToString(),
-            ["Psa:ApiUrl"] = psa.ApiUrl.ToString(),
-            ["Psa:RemoteTokenUrl"] = psa.RemoteTokenUrl.ToString(),
-            ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,
-            ["Psa:Mqtt:Port"] = psa.MqttPort.ToString(CultureInfo.InvariantCulture),
-            ["Psa:Mqtt:UseTls"] = "false",
-            ["Psa:RemoteRefreshToken"] = PsaCloud.DemoRemoteRefreshToken,
-            ["Psa:CommandTimeoutSeconds"] = "5",
-        };
+        // The same settings demo mode uses, PSA side only, with a short command timeout for the tests.
+        var settings = DemoMode.SimulatorSettings(simulator)
+            .Where(setting => setting.Key.StartsWith("Psa:", StringComparison.Ordinal))
+            .ToDictionary(setting => setting.Key, setting => setting.Value);
+        settings["Psa:CommandTimeoutSeconds"] = "5";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
