@@ -40,7 +40,8 @@ public sealed class VehicleStatusCache
             return last;
         }
 
-        return await slot.JoinOrStart(() => FetchAsync(entry, slot)).WaitAsync(cancellationToken);
+        var oldest = time.GetUtcNow() - maxAge;
+        return await slot.JoinOrStart(oldest, () => FetchAsync(entry, slot)).WaitAsync(cancellationToken);
     }
 
     /// <summary>The last known status without any cloud call, or null.</summary>
@@ -112,13 +113,19 @@ public sealed class VehicleStatusCache
             }
         }
 
-        public Task<VehicleStatus> JoinOrStart(Func<Task<VehicleStatus>> fetch)
+        // Checked again under the lock: a fetch may have completed between the caller's look at Last and here.
+        public Task<VehicleStatus> JoinOrStart(DateTimeOffset oldestAcceptable, Func<Task<VehicleStatus>> fetch)
         {
             lock (gate)
             {
                 if (inFlight is { IsCompleted: false } running)
                 {
                     return running;
+                }
+
+                if (last is { } fresh && fresh.FetchedAt >= oldestAcceptable)
+                {
+                    return Task.FromResult(fresh);
                 }
 
                 var started = fetch();
