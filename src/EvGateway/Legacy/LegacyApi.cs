@@ -86,7 +86,7 @@ public static class LegacyApi
     }
 
     public static Task<IResult> ChargeNow(string vin, string charge, VehicleCommands commands, CancellationToken cancellationToken) =>
-        Flag(charge, "charge") is not { } start
+        Flag(charge) is not { } start
             ? Task.FromResult(BadInput("charge", "charge is 1 (start) or 0 (stop)."))
             : Command(vin, new VehicleCommand(start ? VehicleCommandKind.ChargeStart : VehicleCommandKind.ChargeStop), commands, cancellationToken);
 
@@ -119,7 +119,7 @@ public static class LegacyApi
     }
 
     public static Task<IResult> Preconditioning(string vin, string on, VehicleCommands commands, CancellationToken cancellationToken) =>
-        Flag(on, "on") is not { } start
+        Flag(on) is not { } start
             ? Task.FromResult(BadInput("on", "preconditioning is 1 (on) or 0 (off)."))
             : Command(vin, new VehicleCommand(start ? VehicleCommandKind.ClimateStart : VehicleCommandKind.ClimateStop), commands, cancellationToken);
 
@@ -134,7 +134,7 @@ public static class LegacyApi
             : Command(vin, new VehicleCommand(VehicleCommandKind.Lights) { Count = duration }, commands, cancellationToken);
 
     public static Task<IResult> LockDoor(string vin, string locked, VehicleCommands commands, CancellationToken cancellationToken) =>
-        Flag(locked, "locked") is not { } doLock
+        Flag(locked) is not { } doLock
             ? Task.FromResult(BadInput("locked", "lock_door takes 1 (lock) or 0 (unlock)."))
             : Command(vin, new VehicleCommand(doLock ? VehicleCommandKind.Lock : VehicleCommandKind.Unlock), commands, cancellationToken);
 
@@ -154,7 +154,7 @@ public static class LegacyApi
             ? await directory.FindAsync(vin, cancellationToken)
             : throw GatewayException.Validation($"vin: {Vin.Rule}");
 
-    private static bool? Flag(string value, string name) => value switch
+    private static bool? Flag(string value) => value switch
     {
         "1" or "true" or "True" => true,
         "0" or "false" or "False" => false,

@@ -34,13 +34,13 @@ public sealed class VehicleStatusCache
         var last = slot.Last;
         // Fresh enough = fetched no earlier than maxAge before this request arrived. A burst of maxAge=0 reads thus
         // shares the fetch that completes while it arrives instead of starting one each.
-        if (last is not null && last.FetchedAt >= time.GetUtcNow() - maxAge)
+        var oldest = time.GetUtcNow() - maxAge;
+        if (last is not null && last.FetchedAt >= oldest)
         {
             GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "cache").Inc();
             return last;
         }
 
-        var oldest = time.GetUtcNow() - maxAge;
         return await slot.JoinOrStart(oldest, () => FetchAsync(entry, slot)).WaitAsync(cancellationToken);
     }
 
