@@ -279,6 +279,7 @@ internal static class KamereonCarOperations
 
     private static IResult RefreshLocation(KamereonCall call) => Command(call, "RefreshLocation", _ => null);
 
+    // Plain JSON as the app sends it; a field that is sent must be valid, a field left out keeps its stored value.
     private static IResult SetEvSettings(KamereonCall call)
     {
         if (call.Body is not JsonObject settings)
@@ -286,13 +287,30 @@ internal static class KamereonCarOperations
             return KamereonErrors.BadRequest("NotNull", "a JSON object is required", "/");
         }
 
-        if (settings["chargeModeRq"] is { } mode && Text(settings, "chargeModeRq") is not ("ALWAYS" or "SCHEDULED"))
+        if (settings.TryGetPropertyValue("chargeModeRq", out var mode) && Text(settings, "chargeModeRq") is not ("ALWAYS" or "SCHEDULED"))
         {
-            return KamereonErrors.BadRequest("Pattern", $"chargeModeRq must be ALWAYS or SCHEDULED, not {mode.ToJsonString()}", "/chargeModeRq");
+            return KamereonErrors.BadRequest("Pattern", $"chargeModeRq must be ALWAYS or SCHEDULED, not {Json(mode)}", "/chargeModeRq");
+        }
+
+        if (settings.TryGetPropertyValue("chargeTimeStart", out var start) && !DailyChargeWindow.TryParseStart(start, out _))
+        {
+            return KamereonErrors.BadRequest("Pattern", $"chargeTimeStart must be HH:MM from 00:00 to 23:59, not {Json(start)}", "/chargeTimeStart");
+        }
+
+        if (settings.TryGetPropertyValue("chargeDuration", out var duration) && !DailyChargeWindow.TryParseDuration(duration, out _))
+        {
+            return KamereonErrors.BadRequest("Positive", $"chargeDuration must be a positive whole number of minutes, not {Json(duration)}", "/chargeDuration");
+        }
+
+        if (settings.TryGetPropertyValue("programs", out var programs) && programs is not JsonArray)
+        {
+            return KamereonErrors.BadRequest("Invalid", $"programs must be an array, not {Json(programs)}", "/programs");
         }
 
         return Plain(call.Vehicle.SetEvSettings(settings));
     }
+
+    private static string Json(JsonNode? node) => node?.ToJsonString() ?? "null";
 
     // KCM takes plain JSON; the data/attributes envelope is accepted too because clients send both.
     private static IResult SetSocLevels(KamereonCall call)

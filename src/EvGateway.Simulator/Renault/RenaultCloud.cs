@@ -37,6 +37,7 @@ public sealed class RenaultCloud
     public const string DemoSpringVin = "UU1DBG00067000004";
 
     private readonly TimeProvider time;
+    private readonly TimeZoneInfo carZone;
     private readonly RenaultDirectory directory = new();
     private readonly GigyaEndpoints gigya;
     private readonly KamereonEndpoints kamereon;
@@ -47,6 +48,7 @@ public sealed class RenaultCloud
     {
         ArgumentNullException.ThrowIfNull(options);
         time = options.TimeProvider;
+        carZone = options.CarTimeZone;
         GigyaUrl = new Uri(baseAddress, "gigya");
         KamereonUrl = new Uri(baseAddress, "kamereon");
         var jwt = new GigyaJwt(time, options.RenaultJwtLifetime);
@@ -132,7 +134,7 @@ public sealed class RenaultCloud
     {
         var car = new SimulatedCar(vin, time, spec, level, plugged, charging, odometerKm, latitude, longitude);
         return directory.AddVehicle(new RenaultVehicle(accountId, brand, modelLabel ?? spec.Model.ToUpperInvariant(),
-            RenaultModels.For(modelCode), car, time));
+            RenaultModels.For(modelCode), car, time, carZone));
     }
 
     internal static async Task<IResult> AnswerFault(HttpContext context, RenaultFault fault)

@@ -7,12 +7,15 @@ namespace EvGateway.Simulator.Renault;
 /// <summary>
 /// A car as the Renault cloud knows it: the simulated car plus what the cloud stores for it (charge mode, schedules,
 /// charge limits, KCM settings). The charge plan drives the car through <see cref="SimulatedCar.ChargeSchedule"/> so
-/// a stored schedule really starts and stops charging as simulated time passes.
+/// a stored schedule really starts and stops charging as simulated time passes. Cars with KCM ev/settings (Renault 5
+/// family, Master E-Tech) keep one daily window there instead of car-adapter schedules, and their ev/settings
+/// chargeModeRq and car-adapter charge mode are one and the same setting.
 /// </summary>
 public sealed class RenaultVehicle
 {
     private readonly object gate = new();
     private readonly TimeProvider time;
+    private readonly TimeZoneInfo carZone;
     private volatile ChargePlan plan;
     private IReadOnlyList<ChargeSchedule> schedules = [];
     private bool scheduled;
@@ -20,8 +23,10 @@ public sealed class RenaultVehicle
     private int socTarget = 100;
     private DateTimeOffset energySettingsUpdated;
     private JsonObject evSettings;
+    private DailyChargeWindow? evWindow;
 
-    internal RenaultVehicle(string accountId, string brand, string modelLabel, RenaultModel model, SimulatedCar car, TimeProvider time)
+    internal RenaultVehicle(string accountId, string brand, string modelLabel, RenaultModel model, SimulatedCar car, TimeProvider time,
+        TimeZoneInfo carZone)
     {
         AccountId = accountId;
         Brand = brand;
@@ -29,9 +34,11 @@ public sealed class RenaultVehicle
         Model = model;
         Car = car;
         this.time = time;
+        this.carZone = carZone;
         energySettingsUpdated = time.GetUtcNow();
-        plan = new ChargePlan(scheduled: false, [], delayedStart: null, energySettingsUpdated);
         evSettings = DefaultEvSettings(energySettingsUpdated);
+        evWindow = KeepsEvSettings ? DailyChargeWindow.From(evSettings, carZone) : null;
+        plan = NewPlan(delayedStart: null, energySettingsUpdated);
         car.ChargeSchedule = (instant, charging) => plan.Decide(instant, charging);
     }
 
@@ -43,7 +50,9 @@ public sealed class RenaultVehicle
     public SimulatedCar Car { get; }
     internal RenaultModel Model { get; }
 
-    /// <summary>True in schedule_mode: the car charges only inside its activated schedule.</summary>
+    private bool KeepsEvSettings => Model.Supports(KamereonCapability.KcmEvSettings);
+
+    /// <summary>True in schedule_mode (ev/settings SCHEDULED): the car charges only inside its activated schedule or window.</summary>
     public bool ScheduleMode
     {
         get
@@ -98,6 +107,11 @@ public sealed class RenaultVehicle
         {
             leftScheduleMode = scheduled && !scheduleMode;
             scheduled = scheduleMode;
+            if (KeepsEvSettings)
+            {
+                evSettings["chargeModeRq"] = scheduleMode ? "SCHEDULED" : "ALWAYS";
+                evSettings["lastSettingsUpdateTimestamp"] = Timestamp(time.GetUtcNow());
+            }
         }
 
         ReplanAndApply();
@@ -124,7 +138,7 @@ public sealed class RenaultVehicle
     {
         lock (gate)
         {
-            plan = new ChargePlan(scheduled, schedules, start, time.GetUtcNow());
+            plan = NewPlan(start, time.GetUtcNow());
         }
     }
 
@@ -140,11 +154,16 @@ public sealed class RenaultVehicle
         Car.SetChargeLimit(target);
     }
 
-    /// <summary>Stores KCM ev/settings; chargeModeRq ALWAYS starts a plugged car now, SCHEDULED waits.</summary>
+    /// <summary>
+    /// Stores validated KCM ev/settings: the fields sent replace the stored ones. chargeModeRq ALWAYS starts a plugged
+    /// car now; a SCHEDULED mode or window sent starts or stops the car by whether the window covers now.
+    /// </summary>
     internal JsonObject SetEvSettings(JsonObject settings)
     {
         var now = time.GetUtcNow();
         var always = settings["chargeModeRq"]?.GetValue<string>() is "ALWAYS";
+        var chargePlanSent = settings.ContainsKey("chargeModeRq") || settings.ContainsKey("chargeTimeStart")
+            || settings.ContainsKey("chargeDuration");
         JsonObject stored;
         lock (gate)
         {
@@ -153,8 +172,15 @@ public sealed class RenaultVehicle
                 evSettings[name] = value?.DeepClone();
             }
 
-            evSettings["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            evSettings["lastSettingsUpdateTimestamp"] = Timestamp(now);
+            scheduled = evSettings["chargeModeRq"]?.GetValue<string>() is "SCHEDULED";
+            evWindow = DailyChargeWindow.From(evSettings, carZone);
             stored = (JsonObject)evSettings.DeepClone();
+        }
+
+        if (chargePlanSent)
+        {
+            ReplanAndApply();
         }
 
         if (always)
@@ -172,7 +198,7 @@ public sealed class RenaultVehicle
         ChargePlan newPlan;
         lock (gate)
         {
-            newPlan = new ChargePlan(scheduled, schedules, delayedStart: null, now);
+            newPlan = NewPlan(delayedStart: null, now);
             plan = newPlan;
         }
 
@@ -191,13 +217,21 @@ public sealed class RenaultVehicle
         }
     }
 
+    // Called under the gate: the plan snapshots the mode, the schedules and the ev/settings window.
+    private ChargePlan NewPlan(DateTimeOffset? delayedStart, DateTimeOffset now) =>
+        new(scheduled, schedules, evWindow, delayedStart, now);
+
+    private static string Timestamp(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    // A new car charges whenever plugged; its window is the off-peak night the app proposes.
     private static JsonObject DefaultEvSettings(DateTimeOffset now) => new()
     {
-        ["lastSettingsUpdateTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["lastSettingsUpdateTimestamp"] = Timestamp(now),
         ["delegatedActivated"] = false,
         ["chargeModeRq"] = "ALWAYS",
-        ["chargeTimeStart"] = "00:00",
-        ["chargeDuration"] = 0,
+        ["chargeTimeStart"] = "23:00",
+        ["chargeDuration"] = 480,
         ["preconditioningTemperature"] = 20.0,
         ["preconditioningHeatedStrgWheel"] = false,
         ["preconditioningHeatedRightSeat"] = false,
@@ -212,22 +246,30 @@ public sealed class RenaultVehicle
     private sealed class ChargePlan
     {
         private readonly IReadOnlyList<ChargeSchedule> activeSchedules;
+        private readonly DailyChargeWindow? dailyWindow;
         private DateTimeOffset? delayedStart;
         private bool wasCovered;
 
-        public ChargePlan(bool scheduled, IReadOnlyList<ChargeSchedule> schedules, DateTimeOffset? delayedStart, DateTimeOffset now)
+        public ChargePlan(bool scheduled, IReadOnlyList<ChargeSchedule> schedules, DailyChargeWindow? dailyWindow,
+            DateTimeOffset? delayedStart, DateTimeOffset now)
         {
             Scheduled = scheduled;
             activeSchedules = [.. schedules.Where(s => s.Activated)];
+            this.dailyWindow = dailyWindow;
             this.delayedStart = delayedStart;
             wasCovered = Covers(now);
         }
 
         public bool Scheduled { get; }
 
-        public bool Covers(DateTimeOffset instant) => Scheduled && activeSchedules.Any(s => s.Covers(instant));
+        public bool Covers(DateTimeOffset instant) =>
+            Scheduled && (activeSchedules.Any(s => s.Covers(instant)) || dailyWindow?.Covers(instant) == true);
 
-        public bool IsWaiting(DateTimeOffset now) => delayedStart > now || (Scheduled && activeSchedules.Count > 0);
+        // A car-adapter schedule counts as waiting while it is active; an ev/settings window only while it is closed.
+        public bool IsWaiting(DateTimeOffset now) =>
+            delayedStart > now
+            || (Scheduled && activeSchedules.Count > 0)
+            || (Scheduled && dailyWindow is not null && !dailyWindow.Covers(now));
 
         public bool Decide(DateTimeOffset instant, bool charging)
         {

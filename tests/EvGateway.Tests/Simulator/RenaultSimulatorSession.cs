@@ -25,7 +25,8 @@ internal sealed class RenaultSimulatorSession : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public HttpClient Http { get; }
 
-    public static async Task<RenaultSimulatorSession> StartAsync(int callsPerHour = 1000, TimeSpan? jwtLifetime = null)
+    public static async Task<RenaultSimulatorSession> StartAsync(int callsPerHour = 1000, TimeSpan? jwtLifetime = null,
+        TimeZoneInfo? carTimeZone = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var simulator = await CloudSimulator.StartAsync(new SimulatorOptions
@@ -33,6 +34,7 @@ internal sealed class RenaultSimulatorSession : IAsyncDisposable
             TimeProvider = time,
             RenaultCallsPerHour = callsPerHour,
             RenaultJwtLifetime = jwtLifetime ?? TimeSpan.FromSeconds(900),
+            CarTimeZone = carTimeZone ?? TimeZoneInfo.Local,
         }, TestContext.Current.CancellationToken);
         return new RenaultSimulatorSession(simulator, time, new HttpClient { BaseAddress = simulator.BaseAddress });
     }
