@@ -7,9 +7,12 @@ namespace EvGateway.Charging;
 /// Charge schedules as a person writes them: local times in the gateway's zone, a start and an end per weekday
 /// (an end at or before the start runs into the next day). The car stores them in UTC; see <see cref="ChargeScheduleConversion"/>.
 /// </summary>
-/// <param name="Mode">always (charge whenever plugged in) or scheduled (only inside the active schedule).</param>
-/// <param name="Schedules">Up to five schedules, at most one active.</param>
-public sealed record ChargeScheduleRequest(string? Mode, IReadOnlyList<LocalSchedule>? Schedules);
+/// <param name="Mode">always (charge whenever plugged in) or scheduled (only inside the active schedule or daily time).</param>
+/// <param name="Schedules">Weekly cars (form "weekly"): up to five schedules, at most one active (an empty list for
+/// none); leave it out to switch the mode only.</param>
+/// <param name="Daily">Daily cars (form "daily_window" or "daily_start"): the one daily charge time; leave it out to
+/// switch the mode only.</param>
+public sealed record ChargeScheduleRequest(string? Mode, IReadOnlyList<LocalSchedule>? Schedules, LocalDaily? Daily = null);
 
 /// <param name="Id">The car's schedule number (1..5).</param>
 /// <param name="Active">True for the one schedule the car follows.</param>
@@ -20,8 +23,26 @@ public sealed record LocalSchedule(int Id, bool Active, IReadOnlyDictionary<stri
 /// <param name="End">Local end, "HH:mm"; at or before the start means the next day.</param>
 public sealed record LocalPeriod(string? Start, string? End);
 
-/// <summary>What GET and PUT charge-schedule answer.</summary>
-public sealed record ChargeScheduleView(string Vin, string Mode, string TimeZone, IReadOnlyList<LocalSchedule> Schedules);
+/// <param name="Start">Local start, "HH:mm".</param>
+/// <param name="End">Local end, "HH:mm" (at or before the start means the next day) for a daily window; absent for a
+/// car that only takes a start time and charges until full or until charge control stops it.</param>
+public sealed record LocalDaily(string? Start, string? End);
+
+/// <summary>
+/// What GET and PUT charge-schedule answer. <see cref="Form"/> says what the car can express: "weekly" (schedules),
+/// "daily_window" (daily start and end) or "daily_start" (a daily start time only).
+/// </summary>
+public sealed record ChargeScheduleView(string Vin, string Mode, string TimeZone, IReadOnlyList<LocalSchedule> Schedules,
+    string Form = ChargeScheduleForms.Weekly, LocalDaily? Daily = null);
+
+public static class ChargeScheduleForms
+{
+    public const string Weekly = "weekly";
+    public const string DailyWindow = "daily_window";
+    public const string DailyStart = "daily_start";
+
+    public static string Of(DailyChargeForm form) => form == DailyChargeForm.Window ? DailyWindow : DailyStart;
+}
 
 public static class ScheduleDays
 {
@@ -42,7 +63,11 @@ public sealed class ChargeScheduleRequestValidator : AbstractValidator<ChargeSch
     public ChargeScheduleRequestValidator()
     {
         RuleFor(r => r.Mode).Must(m => m is "always" or "scheduled").WithMessage("Must be always or scheduled.");
-        RuleFor(r => r.Schedules).NotNull().WithMessage("Must be a list (empty for none).");
+        RuleFor(r => r.Daily).Null().When(r => r.Schedules is { Count: > 0 }).WithMessage("Send schedules or daily, not both.");
+        RuleFor(r => r.Daily!.Start).Must(t => ScheduleDays.ParseTime(t) is not null).When(r => r.Daily is not null)
+            .OverridePropertyName("daily.start").WithMessage("Must be a local time HH:mm.");
+        RuleFor(r => r.Daily!.End).Must(t => ScheduleDays.ParseTime(t) is not null).When(r => r.Daily?.End is not null)
+            .OverridePropertyName("daily.end").WithMessage("Must be a local time HH:mm, or left out.");
         RuleForEach(r => r.Schedules).ChildRules(schedule =>
         {
             schedule.RuleFor(s => s.Id).InclusiveBetween(1, 5).WithMessage("Must be 1 to 5.");

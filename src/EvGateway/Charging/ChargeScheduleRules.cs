@@ -74,6 +74,38 @@ public static class ChargeScheduleRules
         return null;
     }
 
+    /// <summary>
+    /// The rules of a car with one daily charge time: a window car needs an end and keeps the quarter-hour steps of the
+    /// Renault family; a start-time car takes no end. Null when the car would accept it.
+    /// </summary>
+    public static ScheduleRuleViolation? CheckDaily(DailyChargeForm form, CarDailyCharge charge)
+    {
+        if (form == DailyChargeForm.Start)
+        {
+            return charge.DurationMinutes is null ? null
+                : new("start_only", "This car takes a daily start time only and charges from then until full or until charge control stops it; leave out the end.", "daily");
+        }
+
+        if (charge.Start is not { } start)
+        {
+            return null;
+        }
+
+        if (charge.DurationMinutes is not { } duration)
+        {
+            return new("window_end", "This car charges in a daily window: give its end as well as its start.", "daily");
+        }
+
+        if (start.Minute % 15 != 0)
+        {
+            return new("quarter_hour_start", $"The start {start:HH:mm} is not on a quarter hour.", "daily");
+        }
+
+        return duration is < 15 or > 1440 || duration % 15 != 0
+            ? new("duration_quarter_hours", $"The window of {duration} min must be a multiple of 15 from 15 to 1440.", "daily")
+            : null;
+    }
+
     // Monday-based minute of the week, the order the car lists its days in.
     private static int WeekStart(CarPeriod period) => ((int)period.Day + 6) % 7 * 1440 + period.StartUtc.Hour * 60 + period.StartUtc.Minute;
 
@@ -81,4 +113,7 @@ public static class ChargeScheduleRules
 }
 
 /// <summary>A broken schedule rule: a stable name and a sentence for the caller.</summary>
-public sealed record ScheduleRuleViolation(string Rule, string Message);
+/// <param name="Rule">A stable rule name.</param>
+/// <param name="Message">The sentence for the caller.</param>
+/// <param name="Field">The request field the rule is about: schedules, or daily.</param>
+public sealed record ScheduleRuleViolation(string Rule, string Message, string Field = "schedules");

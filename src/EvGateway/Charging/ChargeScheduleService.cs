@@ -1,45 +1,132 @@
+using System.Globalization;
 using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;
 
-/// <summary>Reads and writes a car's charge schedules in local time through the maker's <see cref="IChargeScheduling"/>.</summary>
-public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerable<IChargeScheduling> schedulers, TimeProvider time,
-    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway)
+/// <summary>
+/// Reads and writes a car's charge schedules in local time through the maker's scheduler: weekly schedules
+/// (<see cref="IChargeScheduling"/>, stored in UTC by the car) or one daily charge time (<see cref="IDailyChargeScheduling"/>,
+/// kept in the car's wall-clock time).
+/// </summary>
+public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerable<IChargeScheduling> schedulers,
+    IEnumerable<IDailyChargeScheduling> dailySchedulers, TimeProvider time, IOptions<ChargingOptions> options,
+    IOptionsMonitor<GatewayOptions> gateway)
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
     public async Task<ChargeScheduleView> GetAsync(string vin, CancellationToken cancellationToken)
     {
-        var (vehicle, scheduler) = await FindAsync(vin, cancellationToken);
-        var schedules = await scheduler.GetAsync(vehicle, cancellationToken);
-        return ChargeScheduleConversion.ToLocal(vehicle.Vin, schedules, time.GetUtcNow(), zone);
+        var car = await FindAsync(vin, cancellationToken);
+        if (car.Daily is { } daily)
+        {
+            return DailyView(car.Vehicle, daily.Form(car.Vehicle), await daily.GetAsync(car.Vehicle, cancellationToken));
+        }
+
+        var schedules = await car.Weekly!.GetAsync(car.Vehicle, cancellationToken);
+        return ChargeScheduleConversion.ToLocal(car.Vehicle.Vin, schedules, time.GetUtcNow(), zone);
     }
 
-    /// <summary>Converts to the car's UTC form and checks the car's rules there, before anything is sent.</summary>
+    /// <summary>Converts to the car's form and checks the car's rules there, before anything is sent.</summary>
     public async Task<ScheduleChange> SetAsync(string vin, ChargeScheduleRequest request, CancellationToken cancellationToken)
     {
         ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "changing charge schedules");
-        var (vehicle, scheduler) = await FindAsync(vin, cancellationToken);
+        var car = await FindAsync(vin, cancellationToken);
+        if (car.Daily is { } daily)
+        {
+            return await SetDailyAsync(car.Vehicle, daily, request, cancellationToken);
+        }
+
+        if (request.Daily is not null)
+        {
+            return new ScheduleChange(null, new("weekly_schedules", "This car keeps weekly schedules: send schedules, not daily.", "daily"));
+        }
+
         var now = time.GetUtcNow();
-        var schedules = ChargeScheduleConversion.ToCar(request, now, zone);
+        // Without schedules the request only switches the mode and keeps what the car has.
+        var schedules = request.Schedules is null
+            ? (await car.Weekly!.GetAsync(car.Vehicle, cancellationToken)) with { Mode = request.Mode == "scheduled" ? CarChargeMode.Scheduled : CarChargeMode.Always }
+            : ChargeScheduleConversion.ToCar(request, now, zone);
         if (ChargeScheduleRules.Check(schedules) is { } violation)
         {
             return new ScheduleChange(null, violation);
         }
 
-        await scheduler.SetAsync(vehicle, schedules, cancellationToken);
-        return new ScheduleChange(ChargeScheduleConversion.ToLocal(vehicle.Vin, schedules, now, zone), null);
+        await car.Weekly!.SetAsync(car.Vehicle, schedules, cancellationToken);
+        return new ScheduleChange(ChargeScheduleConversion.ToLocal(car.Vehicle.Vin, schedules, now, zone), null);
     }
 
-    private async Task<(Vehicle Vehicle, IChargeScheduling Scheduler)> FindAsync(string vin, CancellationToken cancellationToken)
+    private async Task<ScheduleChange> SetDailyAsync(Vehicle vehicle, IDailyChargeScheduling scheduler, ChargeScheduleRequest request,
+        CancellationToken cancellationToken)
+    {
+        var form = scheduler.Form(vehicle);
+        if (request.Schedules is { Count: > 0 })
+        {
+            var shape = form == DailyChargeForm.Window ? "window: send daily {start, end}" : "start time: send daily {start}";
+            return new ScheduleChange(null, new("daily_charge", $"This car keeps one daily charge {shape} instead of weekly schedules."));
+        }
+
+        var charge = ToCar(request);
+        if (ChargeScheduleRules.CheckDaily(form, charge) is { } violation)
+        {
+            return new ScheduleChange(null, violation);
+        }
+
+        // A switch of mode only keeps the car's time; read it so the answer shows the whole setting.
+        var stored = charge.Start is null ? await scheduler.GetAsync(vehicle, cancellationToken) : null;
+        await scheduler.SetAsync(vehicle, charge, cancellationToken);
+        var saved = stored is null ? charge : stored with { Mode = charge.Mode };
+        return new ScheduleChange(DailyView(vehicle, form, saved), null);
+    }
+
+    private static CarDailyCharge ToCar(ChargeScheduleRequest request)
+    {
+        var mode = request.Mode == "scheduled" ? CarChargeMode.Scheduled : CarChargeMode.Always;
+        if (request.Daily is not { } daily)
+        {
+            return new CarDailyCharge(mode, null, null);
+        }
+
+        var start = ScheduleDays.ParseTime(daily.Start)!.Value;
+        if (ScheduleDays.ParseTime(daily.End) is not { } end)
+        {
+            return new CarDailyCharge(mode, start, null);
+        }
+
+        var minutes = ((int)(end - start).TotalMinutes + 1440) % 1440;
+        return new CarDailyCharge(mode, start, minutes == 0 ? 1440 : minutes);
+    }
+
+    private ChargeScheduleView DailyView(Vehicle vehicle, DailyChargeForm form, CarDailyCharge charge)
+    {
+        LocalDaily? daily = null;
+        if (charge.Start is { } start)
+        {
+            var end = charge.DurationMinutes is { } minutes ? Format(start.AddMinutes(Math.Min(minutes, 1440))) : null;
+            daily = new LocalDaily(Format(start), end);
+        }
+
+        return new ChargeScheduleView(vehicle.Vin, charge.Mode == CarChargeMode.Scheduled ? "scheduled" : "always", zone.Id, [],
+            ChargeScheduleForms.Of(form), daily);
+    }
+
+    private static string Format(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private async Task<SchedulableCar> FindAsync(string vin, CancellationToken cancellationToken)
     {
         var vehicle = (await directory.FindAsync(vin, cancellationToken)).Vehicle;
-        var scheduler = schedulers.FirstOrDefault(s => s.Supports(vehicle))
-                        ?? throw GatewayException.CapabilityNotSupported(vehicle.Vin, "charge schedules through the gateway");
-        return (vehicle, scheduler);
+        if (dailySchedulers.FirstOrDefault(s => s.Supports(vehicle)) is { } daily)
+        {
+            return new SchedulableCar(vehicle, null, daily);
+        }
+
+        var weekly = schedulers.FirstOrDefault(s => s.Supports(vehicle))
+                     ?? throw GatewayException.CapabilityNotSupported(vehicle.Vin, "charge schedules through the gateway");
+        return new SchedulableCar(vehicle, weekly, null);
     }
+
+    private sealed record SchedulableCar(Vehicle Vehicle, IChargeScheduling? Weekly, IDailyChargeScheduling? Daily);
 }
 
 /// <summary>Either the schedules as saved or the car rule they break.</summary>

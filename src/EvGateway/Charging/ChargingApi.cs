@@ -32,11 +32,11 @@ public static class ChargingApi
 
         car.MapGet("/charge-schedule", GetChargeSchedule)
             .WithName(nameof(GetChargeSchedule))
-            .WithSummary("The car's charge mode and weekly charge schedules, in the gateway's local time.");
+            .WithSummary("The car's charge mode and its weekly schedules or daily charge time (see form), in the gateway's local time.");
         car.MapPut("/charge-schedule", SetChargeSchedule)
             .Validate<ChargeScheduleRequest>()
             .WithName(nameof(SetChargeSchedule))
-            .WithSummary("Replaces the car's schedules and charge mode; a schedule the car would refuse is a 400 naming the rule.");
+            .WithSummary("Replaces the car's schedules or daily charge time and its charge mode; what the car would refuse is a 400 naming the rule.");
 
         endpoints.MapGet("/charge_control", LegacyChargeControl)
             .WithName(nameof(LegacyChargeControl))
@@ -82,8 +82,8 @@ public static class ChargingApi
         if (change.Violation is { } violation)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["schedules"] = [$"{violation.Rule}: {violation.Message}"] },
-                detail: $"The car would refuse these schedules ({violation.Rule}): {violation.Message}",
+                new Dictionary<string, string[]> { [violation.Field] = [$"{violation.Rule}: {violation.Message}"] },
+                detail: $"The car would refuse this schedule ({violation.Rule}): {violation.Message}",
                 extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed, ["rule"] = violation.Rule });
         }
 

@@ -33,3 +33,35 @@ public sealed record CarSchedule(int Id, bool Activated, IReadOnlyList<CarPeriod
 
 /// <summary>A charge period as the car stores it: a UTC weekday and start time, and a length in minutes.</summary>
 public sealed record CarPeriod(DayOfWeek Day, TimeOnly StartUtc, int DurationMinutes);
+
+/// <summary>
+/// A maker whose cars keep one daily charge time instead of weekly schedules, in the car's own wall-clock time: a
+/// delayed start hour (PSA: the car charges from then until full or until it is stopped) or a daily window (Renault 5
+/// family and Master through KCM ev/settings: a start and a length). Charging features find it by <see cref="Supports"/>.
+/// </summary>
+public interface IDailyChargeScheduling
+{
+    bool Supports(Vehicle vehicle);
+
+    DailyChargeForm Form(Vehicle vehicle);
+
+    Task<CarDailyCharge> GetAsync(Vehicle vehicle, CancellationToken cancellationToken);
+
+    /// <summary>Writes the mode and, when given, the time; the caller has checked it with <see cref="ChargeScheduleRules.CheckDaily"/>.</summary>
+    Task SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken);
+}
+
+public enum DailyChargeForm
+{
+    /// <summary>A start time only; charging runs until the battery is full or the charge is stopped.</summary>
+    Start,
+
+    /// <summary>A start time and a length in minutes.</summary>
+    Window,
+}
+
+/// <summary>
+/// A car's daily charge time in its local wall-clock time. <see cref="Start"/> null on a write keeps the car's time
+/// (a switch of mode only); <see cref="DurationMinutes"/> is null for <see cref="DailyChargeForm.Start"/> cars.
+/// </summary>
+public sealed record CarDailyCharge(CarChargeMode Mode, TimeOnly? Start, int? DurationMinutes);

@@ -9,10 +9,10 @@ namespace EvGateway.Charging;
 public sealed class SmartChargeService(
     VehicleDirectory directory,
     VehicleStatusCache cache,
-    VehicleCommands commands,
     TariffClient tariff,
     ChargeControlService chargeControl,
     IEnumerable<IChargeScheduling> schedulers,
+    IEnumerable<IDailyChargeScheduling> dailySchedulers,
     SmartChargeGoals goals,
     TimeProvider time,
     IOptions<ChargingOptions> options,
@@ -35,9 +35,10 @@ public sealed class SmartChargeService(
     }
 
     /// <summary>
-    /// Plans and applies. A car with schedules gets the split plan when it fits the car's schedule rules (else the
-    /// window) as its active schedule in scheduled mode; any other car gets a delayed start at the window's start.
-    /// Either way charge control stops the charge at the target.
+    /// Plans and applies, in the form the car can express. A car with weekly schedules gets the split plan when it fits
+    /// the car's schedule rules (else the window) as its active schedule in scheduled mode; a car with a daily window
+    /// gets the cheapest window; a car with a daily start time gets that start. Charge control stops the charge at the
+    /// target on every car that can be stopped remotely.
     /// </summary>
     public async Task<SmartChargeApplied> ApplyAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice,
         CancellationToken cancellationToken)
@@ -45,44 +46,79 @@ public sealed class SmartChargeService(
         ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "smart charging");
         var question = await AskAsync(vin, targetPercent, readyBy, maxPrice, cancellationToken);
         var vehicle = question.Entry.Vehicle;
-        var scheduler = schedulers.FirstOrDefault(s => s.Supports(vehicle));
-        ChargePlan plan;
-        string applied;
-        if (scheduler is not null)
-        {
-            var kept = (await scheduler.GetAsync(vehicle, cancellationToken)).Schedules;
-            plan = question.Plan(ChargeStrategy.Split);
-            var schedules = ScheduleFor(plan, kept);
-            if (ChargeScheduleRules.Check(schedules) is not null)
-            {
-                plan = question.Plan(ChargeStrategy.Contiguous);
-                schedules = ScheduleFor(plan, kept);
-            }
+        var (plan, applied) = dailySchedulers.FirstOrDefault(s => s.Supports(vehicle)) is { } daily
+            ? await ApplyDailyAsync(vehicle, daily, question, cancellationToken)
+            : schedulers.FirstOrDefault(s => s.Supports(vehicle)) is { } weekly
+                ? await ApplyWeeklyAsync(vehicle, weekly, question, cancellationToken)
+                : throw GatewayException.CapabilityNotSupported(vehicle.Vin, "smart charging (the car takes no charge schedule or delayed start)");
 
-            await scheduler.SetAsync(vehicle, schedules, cancellationToken);
-            cache.Invalidate(vehicle.Vin, time.GetUtcNow());
-            applied = $"charge schedule {SmartChargeScheduleId} with {schedules.Schedules.Single(s => s.Activated).Periods.Count} period(s), scheduled mode";
+        // A car that cannot be stopped remotely (Renault 5 family, Master) is bounded by its window's end instead.
+        string stop;
+        if (vehicle.Has(VehicleCapability.ChargeStop))
+        {
+            await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
+            stop = $"charge control stops at {targetPercent} %";
         }
         else
         {
-            plan = question.Plan(ChargeStrategy.Contiguous);
-            if (plan.Slots.Count > 0)
-            {
-                var start = TimeOnly.FromDateTime(LocalTime.InZone(plan.Slots[0].Start, zone).DateTime);
-                await commands.SendAsync(vehicle.Vin, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start },
-                    cancellationToken);
-                applied = $"delayed charge start at {start:HH:mm}";
-            }
-            else
-            {
-                applied = "no charge needed";
-            }
+            stop = $"the window's end stops the charge near {targetPercent} %";
         }
 
-        await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
         await goals.SetAsync(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
             question.Prices.Count > 0 ? question.Prices[^1].End : question.Now), cancellationToken);
-        return new SmartChargeApplied(View(question, plan), $"{applied}; charge control stops at {targetPercent} %");
+        return new SmartChargeApplied(View(question, plan), $"{applied}; {stop}");
+    }
+
+    private async Task<(ChargePlan Plan, string Applied)> ApplyWeeklyAsync(Vehicle vehicle, IChargeScheduling scheduler, Question question,
+        CancellationToken cancellationToken)
+    {
+        var kept = (await scheduler.GetAsync(vehicle, cancellationToken)).Schedules;
+        var plan = question.Plan(ChargeStrategy.Split);
+        var schedules = ScheduleFor(plan, kept);
+        if (ChargeScheduleRules.Check(schedules) is not null)
+        {
+            plan = question.Plan(ChargeStrategy.Contiguous);
+            schedules = ScheduleFor(plan, kept);
+        }
+
+        View(question, plan);
+        await scheduler.SetAsync(vehicle, schedules, cancellationToken);
+        cache.Invalidate(vehicle.Vin, time.GetUtcNow());
+        return (plan, $"charge schedule {SmartChargeScheduleId} with {schedules.Schedules.Single(s => s.Activated).Periods.Count} period(s), scheduled mode");
+    }
+
+    // One daily time can only say "from here" (and "until here"): the cheapest contiguous window, in the car's local time.
+    private async Task<(ChargePlan Plan, string Applied)> ApplyDailyAsync(Vehicle vehicle, IDailyChargeScheduling scheduler, Question question,
+        CancellationToken cancellationToken)
+    {
+        var plan = question.Plan(ChargeStrategy.Contiguous);
+        View(question, plan);
+        if (plan.Slots.Count == 0)
+        {
+            return (plan, "no charge needed");
+        }
+
+        var start = FloorToQuarter(plan.Slots[0].Start.ToUniversalTime());
+        var localStart = TimeOnly.FromDateTime(LocalTime.InZone(start, zone).DateTime);
+        CarDailyCharge charge;
+        string applied;
+        if (scheduler.Form(vehicle) == DailyChargeForm.Window)
+        {
+            // The window's end is what stops these cars, so it keeps the planned length, rounded up to the car's quarter hours.
+            var planned = (plan.Slots[^1].End - plan.Slots[0].Start).TotalMinutes;
+            var minutes = (int)Math.Min(1440, Math.Ceiling(planned / 15) * 15);
+            charge = new CarDailyCharge(CarChargeMode.Scheduled, localStart, minutes);
+            applied = $"daily charge window {localStart:HH:mm}–{localStart.AddMinutes(minutes):HH:mm}, scheduled mode";
+        }
+        else
+        {
+            charge = new CarDailyCharge(CarChargeMode.Scheduled, TimeOnly.FromDateTime(LocalTime.InZone(plan.Slots[0].Start, zone).DateTime), null);
+            applied = $"delayed charge start at {charge.Start:HH:mm}";
+        }
+
+        await scheduler.SetAsync(vehicle, charge, cancellationToken);
+        cache.Invalidate(vehicle.Vin, time.GetUtcNow());
+        return (plan, applied);
     }
 
     private async Task<Question> AskAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice, CancellationToken cancellationToken)

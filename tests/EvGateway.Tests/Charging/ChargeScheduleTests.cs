@@ -122,6 +122,9 @@ public sealed class ChargeScheduleTests : IDisposable
     [InlineData("""{"mode":"sometimes","schedules":[]}""", "mode")]
     [InlineData("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"moonday":{"start":"22:00","end":"23:00"}}}]}""", "schedules[0].Days[0].Key")]
     [InlineData("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"monday":{"start":"25:00","end":"23:00"}}}]}""", "schedules[0].Days[0].Value.Start")]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"24:00","end":"06:00"}}""", "daily.start")]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"22:00","end":"6h"}}""", "daily.end")]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"22:00"},"schedules":[{"id":1,"active":true,"days":{}}]}""", "daily")]
     public async Task Malformed_input_is_a_400_naming_the_field(string body, string field)
     {
         await using var host = await StartAsync(new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T12:00:00Z")));

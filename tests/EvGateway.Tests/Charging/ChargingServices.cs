@@ -1,4 +1,5 @@
 using EvGateway.Charging;
+using EvGateway.Manufacturers.Psa;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,11 +27,7 @@ internal sealed class ChargingServices : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(time);
-        foreach (var provider in providers)
-        {
-            collection.AddSingleton(provider);
-        }
-
+        AddProviders(collection, providers);
         collection.AddSingleton<VehicleDirectory>();
         collection.AddSingleton<VehicleStatusCache>();
         collection.AddSingleton<VehicleCommands>();
@@ -65,4 +62,20 @@ internal sealed class ChargingServices : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();
+
+    /// <summary>
+    /// Registers the adapters and, as AddPsa does for PSA cars, the delayed-charge hour as their schedule (set through
+    /// the remote-command door, so a stand-in adapter sees it as a command).
+    /// </summary>
+    public static void AddProviders(IServiceCollection services, IEnumerable<IVehicleProvider> providers)
+    {
+        foreach (var provider in providers)
+        {
+            services.AddSingleton(provider);
+            if (provider.Maker == PsaProvider.MakerName)
+            {
+                services.AddSingleton<IDailyChargeScheduling, PsaChargeScheduling>();
+            }
+        }
+    }
 }

@@ -45,10 +45,7 @@ internal sealed class ChargingTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(time);
-        foreach (var provider in providers)
-        {
-            builder.Services.AddSingleton(provider);
-        }
+        ChargingServices.AddProviders(builder.Services, providers);
 
         builder.Services.AddSingleton<VehicleDirectory>();
         builder.Services.AddSingleton<VehicleStatusCache>();

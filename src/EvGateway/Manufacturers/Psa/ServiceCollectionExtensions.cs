@@ -1,3 +1,4 @@
+using EvGateway.Charging;
 using EvGateway.Hosting;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Vehicles;
@@ -54,6 +55,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<PsaProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
+        services.AddSingleton<IDailyChargeScheduling, PsaChargeScheduling>();
         services.AddHostedService<PsaSessionService>();
         return services;
     }
