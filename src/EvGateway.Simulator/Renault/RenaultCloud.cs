@@ -36,6 +36,9 @@ public sealed class RenaultCloud
     /// <summary>Dacia Spring (XBG1VE, 26.8 kWh): unplugged, low battery.</summary>
     public const string DemoSpringVin = "UU1DBG00067000004";
 
+    /// <summary>Renault 5 E-Tech (R5E1VE, 52 kWh): plugged in, charging; keeps its charging in KCM ev/settings.</summary>
+    public const string DemoRenault5Vin = "VF1R5E00071000005";
+
     private readonly TimeProvider time;
     private readonly TimeZoneInfo carZone;
     private readonly RenaultDirectory directory = new();
@@ -181,6 +184,8 @@ public sealed class RenaultCloud
             level: 63, plugged: true, odometerKm: 71_230.9, latitude: 47.2184, longitude: -1.5536);
         AddVehicle(DemoDaciaAccountId, DemoSpringVin, "XBG1VE", RenaultCarSpecs.DaciaSpring, "SPRING", brand: "DACIA",
             level: 22, odometerKm: 15_004.1, latitude: 43.6047, longitude: 1.4442);
+        AddVehicle(DemoRenaultAccountId, DemoRenault5Vin, "R5E1VE", RenaultCarSpecs.Renault5, "R5 E-TECH",
+            level: 35, plugged: true, charging: true, odometerKm: 4_120.4, latitude: 49.4431, longitude: 1.0993);
     }
 }
 
@@ -191,4 +196,6 @@ public static class RenaultCarSpecs
     public static readonly CarSpec ZoeZe40 = new("Zoe ZE40", CapacityKwh: 41, ChargePowerKw: 7.4, ConsumptionKwhPer100Km: 16.5);
     public static readonly CarSpec MeganeETech = new("Megane E-Tech", CapacityKwh: 60, ChargePowerKw: 7.4, ConsumptionKwhPer100Km: 16.1);
     public static readonly CarSpec DaciaSpring = new("Dacia Spring", CapacityKwh: 26.8, ChargePowerKw: 6.6, ConsumptionKwhPer100Km: 13.9);
+    public static readonly CarSpec Renault5 = new("Renault 5 E-Tech", CapacityKwh: 52, ChargePowerKw: 11, ConsumptionKwhPer100Km: 15.5);
+    public static readonly CarSpec MasterETech = new("Master E-Tech", CapacityKwh: 87, ChargePowerKw: 11, ConsumptionKwhPer100Km: 31);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
@@ -13,13 +14,15 @@ namespace EvGateway.Tests.Charging;
 /// <summary>Charge schedules through the real Renault adapter against the simulated Kamereon cloud.</summary>
 public sealed class RenaultChargeScheduleTests : IDisposable
 {
+    private const string MasterVin = "VF1MA000071000006";
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
     private readonly TemporaryDirectory data = new();
 
     public void Dispose() => data.Dispose();
 
     private async Task<(CloudSimulator Simulator, ChargingTestHost Host)> StartAsync(FakeTimeProvider time)
     {
-        var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000 },
+        var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000, CarTimeZone = Paris },
             TestContext.Current.CancellationToken);
         var settings = new Dictionary<string, string?>
         {
@@ -31,6 +34,9 @@ public sealed class RenaultChargeScheduleTests : IDisposable
             ["Renault:RequestTimeoutSeconds"] = "60",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // A Master E-Tech on the demo account, plugged in and not charging.
+        simulator.Renault.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin, "XDD1VE", RenaultCarSpecs.MasterETech, "MASTER",
+            level: 40, plugged: true);
         var host = await ChargingTestHost.StartAsync(time, data.Path, [], settings, services => services.AddRenault(configuration));
         return (simulator, host);
     }
@@ -94,6 +100,29 @@ public sealed class RenaultChargeScheduleTests : IDisposable
         Assert.True(during.BatteryLevel > before.BatteryLevel);
     }
 
+    [Fact]
+    public async Task A_mode_only_request_switches_the_mode_and_keeps_the_schedules()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+        await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
+            Json("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"tuesday":{"start":"23:00","end":"05:00"}}}]}"""),
+            TestContext.Current.CancellationToken);
+
+        var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule", Json("""{"mode":"always"}"""),
+            TestContext.Current.CancellationToken);
+        var read = await host.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("always", read.GetProperty("mode").GetString());
+        var tuesday = read.GetProperty("schedules")[0].GetProperty("days").GetProperty("tuesday");
+        Assert.Equal(("23:00", "05:00"), (tuesday.GetProperty("start").GetString(), tuesday.GetProperty("end").GetString()));
+        Assert.False(simulator.Renault.Vehicle(RenaultCloud.DemoZoePhase1Vin).ScheduleMode);
+    }
+
     [Theory]
     [InlineData(RenaultCloud.DemoZoePhase2Vin)]
     [InlineData(RenaultCloud.DemoSpringVin)]
@@ -110,6 +139,127 @@ public sealed class RenaultChargeScheduleTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NotImplemented, read.StatusCode);
         Assert.Equal(HttpStatusCode.NotImplemented, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_Renault_5_daily_window_round_trips_in_local_time_and_keeps_the_owners_departure_programs()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+        var evSettings = (EvSettingsClient)host.Services.GetService(typeof(EvSettingsClient))!;
+        const string account = RenaultCloud.DemoRenaultAccountId;
+        const string program = """{"programActivationStatus":true,"programType":"CHARGE","programDepartureTime":"07:30","programActivationMonday":true}""";
+        await evSettings.UpdateAsync(account, RenaultCloud.DemoRenault5Vin, "seed", s => s["programs"] = JsonNode.Parse($"[{program}]"),
+            TestContext.Current.CancellationToken);
+
+        var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule",
+            Json("""{"mode":"scheduled","daily":{"start":"23:30","end":"06:15"}}"""), TestContext.Current.CancellationToken);
+        var read = await host.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule",
+            TestContext.Current.CancellationToken);
+        var stored = await evSettings.ReadAsync(account, RenaultCloud.DemoRenault5Vin, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(("scheduled", "daily_window", "23:30", "06:15"), (read.GetProperty("mode").GetString(), read.GetProperty("form").GetString(),
+            read.GetProperty("daily").GetProperty("start").GetString(), read.GetProperty("daily").GetProperty("end").GetString()));
+        Assert.Empty(read.GetProperty("schedules").EnumerateArray());
+        // The car keeps wall-clock time, so the window is stored as written: 23:30 for 6 h 45 min.
+        Assert.Equal(("SCHEDULED", "23:30", 405), ((string?)stored["chargeModeRq"], (string?)stored["chargeTimeStart"], (int?)stored["chargeDuration"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($"[{program}]"), stored["programs"]));
+    }
+
+    [Fact]
+    public async Task A_Renault_5_in_scheduled_mode_charges_only_inside_its_daily_window()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+        var car = simulator.Renault.Car(RenaultCloud.DemoRenault5Vin);
+        var chargingAtFirst = car.Read().Charging;
+
+        // 23:00–01:00 Paris time is 22:00–00:00 UTC; the car charges now, so entering scheduled mode stops it.
+        var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule",
+            Json("""{"mode":"scheduled","daily":{"start":"23:00","end":"01:00"}}"""), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(1.5));
+        var before = car.Read();
+        time.Advance(TimeSpan.FromHours(1));
+        var during = car.Read();
+        time.Advance(TimeSpan.FromHours(2));
+        var after = car.Read();
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.True(chargingAtFirst);
+        Assert.False(before.Charging);
+        Assert.True(during.Charging);
+        Assert.True(during.Level > before.Level);
+        Assert.False(after.Charging);
+    }
+
+    [Theory]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"23:10","end":"01:00"}}""", "quarter_hour_start", "daily")]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"23:00","end":"23:05"}}""", "duration_quarter_hours", "daily")]
+    [InlineData("""{"mode":"scheduled","daily":{"start":"23:00"}}""", "window_end", "daily")]
+    [InlineData("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"monday":{"start":"23:00","end":"01:00"}}}]}""", "daily_charge", "schedules")]
+    public async Task A_daily_window_the_car_would_refuse_is_a_400_naming_the_rule_and_nothing_is_sent(string body, string rule, string field)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+
+        var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule", Json(body),
+            TestContext.Current.CancellationToken);
+        var problem = await put.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal(rule, problem.GetProperty("rule").GetString());
+        Assert.StartsWith(rule, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+        Assert.Equal(0, simulator.Renault.CallCount("settings"));
+    }
+
+    [Fact]
+    public async Task A_weekly_car_refuses_a_daily_time_naming_its_form()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+
+        var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
+            Json("""{"mode":"scheduled","daily":{"start":"23:00","end":"01:00"}}"""), TestContext.Current.CancellationToken);
+        var problem = await put.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("weekly_schedules", problem.GetProperty("rule").GetString());
+    }
+
+    [Theory]
+    [InlineData(RenaultCloud.DemoRenault5Vin)]
+    [InlineData(MasterVin)]
+    public async Task Charge_start_switches_the_ev_settings_car_to_always_and_it_charges(string vin)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        var (simulator, host) = await StartAsync(time);
+        await using var _ = simulator;
+        await using var __ = host;
+        // Park the car in scheduled mode outside its window so it waits, plugged in.
+        await host.Client.PutAsync($"/api/vehicles/{vin}/charge-schedule",
+            Json("""{"mode":"scheduled","daily":{"start":"03:00","end":"05:00"}}"""), TestContext.Current.CancellationToken);
+        var waiting = simulator.Renault.Car(vin).Read();
+        var commands = (VehicleCommands)host.Services.GetService(typeof(VehicleCommands))!;
+
+        var outcome = await commands.SendAsync(vin, new VehicleCommand(VehicleCommandKind.ChargeStart), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMinutes(30));
+        var read = await host.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{vin}/charge-schedule", TestContext.Current.CancellationToken);
+
+        Assert.False(waiting.Charging);
+        Assert.True(outcome.Accepted);
+        Assert.True(simulator.Renault.Car(vin).Read().Charging);
+        Assert.Equal("always", read.GetProperty("mode").GetString());
+        // The window is kept for the next switch back to scheduled.
+        Assert.Equal("03:00", read.GetProperty("daily").GetProperty("start").GetString());
     }
 
     private static async Task<VehicleStatus> StatusAsync(ChargingTestHost host)

@@ -12,6 +12,10 @@ namespace EvGateway.Tests.Charging;
 public sealed class RenaultSmartChargeTests : IDisposable
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-25T20:00:00Z");
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    // Half-hour prices from 20:00 UTC; the cheapest hour and a half is 02:00–03:30 UTC.
+    private static readonly double[] Prices = [30, 28, 25, 22, 20, 18, 16, 15, 14, 13, 12, 11, 4, 3, 3.5, 9, 10, 12, 15, 18, 22, 25];
     private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(Start);
 
@@ -20,32 +24,8 @@ public sealed class RenaultSmartChargeTests : IDisposable
     [Fact]
     public async Task A_zoe_gets_a_schedule_in_the_cheap_hours_and_reaches_its_target_by_ready_by()
     {
-        await using var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60 },
-            TestContext.Current.CancellationToken);
-        // Half-hour prices from 20:00 UTC; the cheapest hour and a half is 02:00–03:30 UTC.
-        double[] prices = [30, 28, 25, 22, 20, 18, 16, 15, 14, 13, 12, 11, 4, 3, 3.5, 9, 10, 12, 15, 18, 22, 25];
-        var tariff = data.File("agile.json");
-        await File.WriteAllTextAsync(tariff, JsonSerializer.Serialize(new
-        {
-            results = prices.Select((price, i) => new Dictionary<string, object>
-            {
-                ["value_inc_vat"] = price,
-                ["valid_from"] = Start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            }),
-        }), TestContext.Current.CancellationToken);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Renault:Username"] = RenaultCloud.DemoUsername,
-            ["Renault:Password"] = RenaultCloud.DemoPassword,
-            ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
-            ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
-            ["Renault:RetryDelayMilliseconds"] = "0",
-            ["Renault:RequestTimeoutSeconds"] = "60",
-            ["Tariff:Url"] = tariff,
-        };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using var charging = new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
+        await using var simulator = await StartSimulatorAsync();
+        await using var charging = await StartChargingAsync(simulator);
         var car = simulator.Renault.Car(RenaultCloud.DemoZoePhase1Vin);
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 
@@ -64,5 +44,68 @@ public sealed class RenaultSmartChargeTests : IDisposable
         Assert.InRange(atReadyBy.Level, 90, 92.99);
         Assert.False(atReadyBy.Charging);
         Assert.Null(charging.Store.Get(RenaultCloud.DemoZoePhase1Vin).LastError);
+    }
+
+    [Fact]
+    public async Task A_renault_5_gets_its_daily_window_in_the_cheap_hours_and_the_window_end_stops_it_past_its_target()
+    {
+        await using var simulator = await StartSimulatorAsync();
+        await using var charging = await StartChargingAsync(simulator);
+        var car = simulator.Renault.Car(RenaultCloud.DemoRenault5Vin);
+        var chargingAtFirst = car.Read().Charging;
+        var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
+
+        var applied = await charging.Get<SmartChargeService>().ApplyAsync(RenaultCloud.DemoRenault5Vin, 60, readyBy, null,
+            TestContext.Current.CancellationToken);
+        var window = EvSettingsClient.ToDaily(await charging.Get<EvSettingsClient>().ReadAsync(RenaultCloud.DemoRenaultAccountId,
+            RenaultCloud.DemoRenault5Vin, TestContext.Current.CancellationToken));
+        var plannedStart = applied.Plan.Slots[0].Start;
+        await charging.RunControllerForAsync(plannedStart - TimeSpan.FromMinutes(20) - time.GetUtcNow());
+        var beforeWindow = car.Read();
+        await charging.RunControllerForAsync(readyBy - time.GetUtcNow());
+        var atReadyBy = car.Read();
+
+        // 35 % → 60 % of 52 kWh is 13 kWh: 1 h 11 min at 11 kW, which the car is told as a 1 h 15 min window in local time.
+        Assert.True(chargingAtFirst);
+        Assert.Equal("contiguous", applied.Plan.Strategy);
+        var localStart = TimeOnly.FromDateTime(plannedStart.DateTime);
+        Assert.Equal((CarChargeMode.Scheduled, new TimeOnly(localStart.Hour, localStart.Minute / 15 * 15), 75),
+            (window.Mode, window.Start, window.DurationMinutes));
+        Assert.Contains("window", applied.Applied);
+        Assert.False(beforeWindow.Charging);
+        Assert.InRange(atReadyBy.Level, 60, 65);
+        Assert.False(atReadyBy.Charging);
+        // The car cannot be stopped remotely, so no charge-control threshold was set that it could not honour.
+        Assert.False(charging.Store.Get(RenaultCloud.DemoRenault5Vin).IsActive);
+    }
+
+    private async Task<CloudSimulator> StartSimulatorAsync() =>
+        await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60, CarTimeZone = Paris },
+            TestContext.Current.CancellationToken);
+
+    private async Task<ChargingServices> StartChargingAsync(CloudSimulator simulator)
+    {
+        var tariff = data.File("agile.json");
+        await File.WriteAllTextAsync(tariff, JsonSerializer.Serialize(new
+        {
+            results = Prices.Select((price, i) => new Dictionary<string, object>
+            {
+                ["value_inc_vat"] = price,
+                ["valid_from"] = Start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            }),
+        }), TestContext.Current.CancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Renault:Username"] = RenaultCloud.DemoUsername,
+            ["Renault:Password"] = RenaultCloud.DemoPassword,
+            ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
+            ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
+            ["Renault:RetryDelayMilliseconds"] = "0",
+            ["Renault:RequestTimeoutSeconds"] = "60",
+            ["Tariff:Url"] = tariff,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
     }
 }

@@ -49,7 +49,7 @@ public class RenaultProviderTests
 
         var vehicles = (await rig.Provider.GetVehiclesAsync(Ct)).ToDictionary(v => v.Vin);
 
-        Assert.Equal(4, vehicles.Count);
+        Assert.Equal(5, vehicles.Count);
         var spring = vehicles[RenaultCloud.DemoSpringVin];
         Assert.Equal(("Dacia", "SPRING", "XBG1VE", 26.8), (spring.Brand, spring.Model, spring.ModelCode, spring.BatteryCapacityKwh));
         var zoe50 = vehicles[RenaultCloud.DemoZoePhase2Vin];
@@ -58,6 +58,9 @@ public class RenaultProviderTests
         Assert.False(zoe50.Has(VehicleCapability.HornLights));
         Assert.False(vehicles[RenaultCloud.DemoZoePhase1Vin].Has(VehicleCapability.Location));
         Assert.False(vehicles[RenaultCloud.DemoMeganeVin].Has(VehicleCapability.ChargeStop));
+        var renault5 = vehicles[RenaultCloud.DemoRenault5Vin];
+        Assert.True(renault5.Has(VehicleCapability.ChargeStart) && renault5.Has(VehicleCapability.ChargeSchedule));
+        Assert.False(renault5.Has(VehicleCapability.ChargeStop));
         Assert.All(vehicles.Values, v => Assert.Equal("Renault", v.Maker));
         // One list per car account: MYRENAULT and MYDACIA, never the SFDC one.
         Assert.Equal(2, rig.Cloud.CallCount("vehicles"));

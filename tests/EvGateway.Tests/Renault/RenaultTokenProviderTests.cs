@@ -120,7 +120,7 @@ public class RenaultTokenProviderTests
         rig.Reconfigure("Renault:Password", RenaultCloud.DemoPassword);
         var vehicles = await rig.Provider.GetVehiclesAsync(Ct);
 
-        Assert.Equal(4, vehicles.Count);
+        Assert.Equal(5, vehicles.Count);
         Assert.Equal(2, rig.Cloud.CallCount("accounts.login"));
         Assert.Equal(ProviderHealthState.LoggedIn, rig.Provider.Health.State);
     }

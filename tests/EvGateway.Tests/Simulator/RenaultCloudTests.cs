@@ -45,7 +45,8 @@ public class RenaultCloudTests
         using var renault = await session.KamereonGetAsync($"/commerce/v1/accounts/{RenaultCloud.DemoRenaultAccountId}/vehicles", jwt);
         var links = (await BodyAsync(renault))["vehicleLinks"]!.AsArray();
         Assert.Equal(
-            [(RenaultCloud.DemoZoePhase2Vin, "X102VE"), (RenaultCloud.DemoMeganeVin, "XCB1VE"), (RenaultCloud.DemoZoePhase1Vin, "X101VE")],
+            [(RenaultCloud.DemoZoePhase2Vin, "X102VE"), (RenaultCloud.DemoMeganeVin, "XCB1VE"), (RenaultCloud.DemoZoePhase1Vin, "X101VE"),
+             (RenaultCloud.DemoRenault5Vin, "R5E1VE")],
             links.Select(l => ((string)l!["vin"]!, (string)l["vehicleDetails"]!["model"]!["code"]!)).OrderBy(v => v.Item1[^1]));
 
         using var dacia = await session.KamereonGetAsync($"/commerce/v1/accounts/{RenaultCloud.DemoDaciaAccountId}/vehicles", jwt);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Refit;
 
 namespace EvGateway.Manufacturers.Renault;
@@ -68,4 +69,12 @@ internal interface IKamereonApi
     [Post("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/charge-mode")]
     Task<KamereonEnvelope<ActionEcho>> SetChargeModeAsync(string accountId, string vin, string country,
         [Body] KamereonAction<ActionAttributes> action, CancellationToken cancellationToken);
+
+    /// <summary>KCM charge settings of the Renault 5 family and the Master, in plain JSON (see <see cref="EvSettingsClient"/>).</summary>
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/settings")]
+    Task<JsonObject> GetEvSettingsAsync(string accountId, string vin, string country, CancellationToken cancellationToken);
+
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/settings")]
+    Task<JsonObject> SetEvSettingsAsync(string accountId, string vin, string country, [Body] JsonObject settings,
+        CancellationToken cancellationToken);
 }

@@ -11,6 +11,9 @@ internal enum ChargeRoute
     CarAdapterChargingStart,
     KcmPauseResume,
     KcmChargeStart,
+
+    /// <summary>Charge mode ALWAYS in KCM ev/settings: the Renault 5 family and the Master start charging that way.</summary>
+    KcmEvSettings,
 }
 
 /// <summary>
@@ -44,15 +47,15 @@ internal static class RenaultCapabilities
             26.8, ChargeRoute.KcmPauseResume, ChargeRoute.KcmPauseResume, CockpitVersion: "v1"),
         new("XCB1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
             60, ChargeRoute.KcmChargeStart, ChargeRoute.None),
-        // Charge start on these goes through KCM ev/settings, which this adapter does not drive yet.
-        new("R5E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.None, ChargeRoute.None),
-        new("A5E1AE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.None, ChargeRoute.None),
-        new("A4E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.None, ChargeRoute.None),
-        new("XDD1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ClimateControl, HornLights),
-            87, ChargeRoute.None, ChargeRoute.None),
+        // The Renault 5 family and the Master keep charge mode and a daily window in KCM ev/settings and start there.
+        new("R5E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
+            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
+        new("A5E1AE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
+            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
+        new("A4E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
+            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
+        new("XDD1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ClimateControl, HornLights),
+            87, ChargeRoute.KcmEvSettings, ChargeRoute.None),
         new("X071VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl),
             21.4, ChargeRoute.CarAdapterChargingStart, ChargeRoute.CarAdapterChargingStart, CockpitVersion: "v1"),
         new("XJA1VP", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),

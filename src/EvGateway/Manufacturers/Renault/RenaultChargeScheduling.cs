@@ -38,9 +38,9 @@ internal sealed record KamereonPeriod(string? StartTime, int Duration);
 
 /// <summary>
 /// Charge schedules of the Renault models that take them through the car-adapter or KCM schedule routes (Zoe,
-/// Megane E-Tech, unknown models on the generic routes). The Renault 5 family keeps its schedules in KCM ev/settings,
-/// a different shape this does not write, so those cars answer 501, as do the models the capability table gives no
-/// schedules (Zoe ZE50, Spring).
+/// Megane E-Tech, unknown models on the generic routes). The Renault 5 family and the Master keep one daily window in
+/// KCM ev/settings instead (<see cref="RenaultEvSettingsScheduling"/>); the models the capability table gives no
+/// schedules (Zoe ZE50, Spring) answer 501.
 /// </summary>
 internal sealed class RenaultChargeScheduling(
     IKamereonApi kamereon,
@@ -90,7 +90,7 @@ internal sealed class RenaultChargeScheduling(
     {
         "X101VE" => new(ScheduleWrite.CarAdapterV1),
         "XCB1VE" => new(ScheduleWrite.Kcm),
-        "R5E1VE" or "A5E1AE" or "A4E1VE" => null,
+        _ when EvSettingsClient.Keeps(modelCode) => null,
         _ => new(ScheduleWrite.CarAdapterV2),
     };
 

@@ -13,6 +13,7 @@ internal sealed partial class RenaultProvider(
     IKamereonApi kamereon,
     RenaultTokenProvider tokens,
     KamereonCalls calls,
+    EvSettingsClient evSettings,
     IOptionsMonitor<RenaultOptions> options,
     TimeProvider time,
     ILogger<RenaultProvider> logger) : IVehicleProvider
@@ -97,6 +98,14 @@ internal sealed partial class RenaultProvider(
         }
 
         var car = await FindCarAsync(vehicle.Vin, cancellationToken);
+        if (route == ChargeRoute.KcmEvSettings)
+        {
+            // These cars start by switching to ALWAYS: a plugged car charges at once and until it is full.
+            await evSettings.UpdateAsync(car.AccountId, vehicle.Vin, what,
+                settings => settings["chargeModeRq"] = EvSettingsClient.Always, cancellationToken);
+            return new CommandOutcome(true, $"The Renault cloud accepted the {what} request (charge mode set to always).", null);
+        }
+
         var answer = await LearnIfMissingAsync(vehicle.Vin, car.Model, needed, what,
             () => calls.SendAsync(car.AccountId, vehicle.Vin, what, ct => SendActionAsync(car.AccountId, vehicle.Vin, command, route, ct), cancellationToken));
 

@@ -55,9 +55,11 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<RenaultTokenProvider>();
         services.AddSingleton<KamereonCalls>();
+        services.AddSingleton<EvSettingsClient>();
         services.AddSingleton<RenaultProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<RenaultProvider>());
         services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
+        services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();
         return services;
     }
 
