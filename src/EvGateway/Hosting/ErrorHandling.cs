@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using EvGateway.Vehicles;
 using Microsoft.AspNetCore.Diagnostics;
@@ -92,10 +93,9 @@ public static class ErrorHandling
             var problem = exception switch
             {
                 GatewayException failure => failure.ToProblem(context.Request.Path),
-                BadHttpRequestException bad => BadRequest(bad.InnerException as JsonException is { } json
-                    ? $"The body is not valid JSON: {json.Message.Split(" Path:")[0]}"
-                    : bad.Message),
-                JsonException json => BadRequest($"The body is not valid JSON: {json.Message.Split(" Path:")[0]}"),
+                BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+                BadHttpRequestException bad => BadRequest(bad.Message),
+                JsonException json => BadJson(json),
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
                 _ => null,
             };
@@ -127,5 +127,59 @@ public static class ErrorHandling
             Detail = detail,
             Extensions = { ["code"] = ErrorCodes.ValidationFailed },
         };
+
+        // A body that does not parse names the field it broke on ("daily.start") and what was expected there, in
+        // JSON's words rather than the gateway's type names.
+        private static ProblemDetails BadJson(JsonException json)
+        {
+            var field = json.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : null;
+            var message = json.Message.Split(" Path:")[0];
+            const string converted = "could not be converted to ";
+            var reason = message.IndexOf(converted, StringComparison.Ordinal) is var at and >= 0
+                ? $"must be {ExpectedKind(message[(at + converted.Length)..].TrimEnd('.'), field)}."
+                : message;
+            if (field is null)
+            {
+                return BadRequest($"The body is not valid JSON: {reason}");
+            }
+
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
+            {
+                Status = 400,
+                Title = "Invalid request",
+                Detail = $"The body is not valid JSON: {field}: {reason}",
+                Extensions = { ["code"] = ErrorCodes.ValidationFailed },
+            };
+        }
+
+        // The serializer names the type it was filling: the field's own type, or (for a record's constructor
+        // parameter) the record that declares the field.
+        private static string ExpectedKind(string typeName, string? field)
+        {
+            var type = typeof(ErrorHandling).Assembly.GetType(typeName) ?? Type.GetType(typeName);
+            var member = field?.Split('.')[^1].Split('[')[0];
+            if (type is not null && member is { Length: > 0 }
+                && type.GetProperty(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
+            {
+                type = property.PropertyType;
+            }
+
+            return type is null ? "another kind of value" : JsonKind(Nullable.GetUnderlyingType(type) ?? type);
+        }
+
+        private static string JsonKind(Type type) => Type.GetTypeCode(type) switch
+        {
+            TypeCode.String => "a string",
+            TypeCode.Boolean => "true or false",
+            TypeCode.Byte or TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64
+                or TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
+            _ when IsDictionary(type) => "an object",
+            _ when typeof(System.Collections.IEnumerable).IsAssignableFrom(type) => "a list",
+            _ => "an object",
+        };
+
+        private static bool IsDictionary(Type type) =>
+            typeof(System.Collections.IDictionary).IsAssignableFrom(type)
+            || type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>));
     }
 }

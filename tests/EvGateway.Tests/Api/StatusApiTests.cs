@@ -184,6 +184,26 @@ public class StatusApiTests
         Assert.Equal("validation_failed", (await Problem(answer)).GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData("charge-schedule", """{"mode":"scheduled","daily":{"start":1}}""", "daily.start", "must be a string.")]
+    [InlineData("charge-schedule", """{"mode":"scheduled","schedules":{"id":1}}""", "schedules", "must be a list.")]
+    [InlineData("charge-schedule", """{"mode":true,"schedules":[]}""", "mode", "must be a string.")]
+    [InlineData("charge-schedule", """{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":[]}]}""", "schedules[0].days", "must be an object.")]
+    [InlineData("charge-control", """{"percentageThreshold":"eighty"}""", "percentageThreshold", "must be a number.")]
+    public async Task A_body_of_the_wrong_json_type_is_a_400_naming_the_field_in_json_words(string route, string body, string field, string reason)
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var answer = await app.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/{route}",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var problem = await Problem(answer);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Equal([reason], problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("EvGateway", problem.GetRawText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Wrong_password_is_invalid_credentials_and_no_further_login_is_attempted()
     {
