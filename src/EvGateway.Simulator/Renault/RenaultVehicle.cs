@@ -78,6 +78,9 @@ public sealed class RenaultVehicle
         }
     }
 
+    /// <summary>The charge limit the car stops at by itself (KCM ev/soc-levels socTarget; 100 = none).</summary>
+    public int SocTarget => SocLevels.Target;
+
     internal (int Min, int Target, DateTimeOffset Updated) SocLevels
     {
         get

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace EvGateway.Charging;
 
 /// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
-public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, TimeProvider time,
-    IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway) : IChargeControlSummaries
+public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, IEnumerable<IChargeLimit> limits,
+    TimeProvider time, IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway) : IChargeControlSummaries
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -18,26 +18,59 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
 
     /// <summary>
     /// Changes the car's setting. A car that cannot stop charging gets 501 here rather than a setting that would be
-    /// silently ignored; a new setting clears the last error because the next stop is a fresh attempt.
+    /// silently ignored, unless it keeps a charge limit of its own: then a threshold becomes that limit (in the steps
+    /// the car accepts), and a stop time, which needs a stop, is still 501. A new setting clears the last error
+    /// because the next stop is a fresh attempt.
     /// </summary>
     public async Task<ChargeControlView> SetAsync(string vin, Func<ChargeControlSetting, ChargeControlSetting> change,
         CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
         var vehicle = entry.Vehicle;
-        var wanted = change(store.Get(vehicle.Vin));
+        var current = store.Get(vehicle.Vin);
+        var wanted = change(current);
         if (wanted.IsActive)
         {
             ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "charge control (it stops charges remotely)");
         }
 
-        if (wanted.IsActive && !vehicle.Has(VehicleCapability.ChargeStop))
+        if (!vehicle.Has(VehicleCapability.ChargeStop) && (wanted.IsActive || current.IsActive))
         {
-            throw GatewayException.CapabilityNotSupported(vehicle.Vin, "stopping a charge remotely, which charge control needs");
+            await SetCarLimitAsync(vehicle, current, wanted, cancellationToken);
         }
 
         var saved = await store.UpdateAsync(vehicle.Vin, _ => wanted with { LastError = null }, cancellationToken);
         return View(vehicle.Vin, saved);
+    }
+
+    // The car stops by itself at its own limit; only the threshold part of a setting can be expressed that way.
+    private async Task SetCarLimitAsync(Vehicle vehicle, ChargeControlSetting current, ChargeControlSetting wanted,
+        CancellationToken cancellationToken)
+    {
+        if (limits.FirstOrDefault(l => l.Supports(vehicle)) is not { } limit || wanted.StopAt is not null)
+        {
+            if (wanted.IsActive)
+            {
+                throw GatewayException.CapabilityNotSupported(vehicle.Vin,
+                    wanted.StopAt is not null ? "stopping a charge remotely, which a daily stop time needs"
+                        : "stopping a charge remotely, which charge control needs");
+            }
+
+            return;
+        }
+
+        var steps = limit.Steps(vehicle);
+        if (!steps.Allows(wanted.PercentageThreshold))
+        {
+            throw GatewayException.Validation(
+                $"percentageThreshold: this car keeps its own charge limit, from {steps.Min} to 100 % in steps of {steps.Step}; {wanted.PercentageThreshold} is not one of them.");
+        }
+
+        if (wanted.PercentageThreshold != current.PercentageThreshold)
+        {
+            ReadOnlyGuard.ThrowIfReadOnly(gateway.CurrentValue, "changing the car's charge limit");
+            await limit.SetAsync(vehicle, wanted.PercentageThreshold, cancellationToken);
+        }
     }
 
     /// <summary>What the status route shows of the car's charge control; null when there is nothing to report.</summary>

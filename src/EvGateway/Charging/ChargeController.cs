@@ -106,6 +106,13 @@ public sealed class ChargeController(
     private async Task CheckAsync(string vin, ChargeControlSetting setting, CarWatch watch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
+        if (!entry.Vehicle.Has(VehicleCapability.ChargeStop))
+        {
+            // Its threshold is the car's own charge limit (IChargeLimit): the car stops by itself, nothing to watch.
+            watch.NextCheck = now + normalPoll;
+            return;
+        }
+
         watch.Maker = entry.Provider.Maker;
         // The quota is per account, not per car: cars of one maker share the floor.
         var sameMaker = watches.Values.Count(w => w.Maker == watch.Maker);

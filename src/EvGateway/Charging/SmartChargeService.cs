@@ -13,6 +13,7 @@ public sealed class SmartChargeService(
     ChargeControlService chargeControl,
     IEnumerable<IChargeScheduling> schedulers,
     IEnumerable<IDailyChargeScheduling> dailySchedulers,
+    IEnumerable<IChargeLimit> limits,
     SmartChargeGoals goals,
     TimeProvider time,
     IOptions<ChargingOptions> options,
@@ -38,7 +39,7 @@ public sealed class SmartChargeService(
     /// Plans and applies, in the form the car can express. A car with weekly schedules gets the split plan when it fits
     /// the car's schedule rules (else the window) as its active schedule in scheduled mode; a car with a daily window
     /// gets the cheapest window; a car with a daily start time gets that start. Charge control stops the charge at the
-    /// target on every car that can be stopped remotely.
+    /// target on every car that can be stopped remotely or keeps a charge limit of its own.
     /// </summary>
     public async Task<SmartChargeApplied> ApplyAsync(string vin, int targetPercent, DateTimeOffset readyBy, double? maxPrice,
         CancellationToken cancellationToken)
@@ -52,12 +53,18 @@ public sealed class SmartChargeService(
                 ? await ApplyWeeklyAsync(vehicle, weekly, question, cancellationToken)
                 : throw GatewayException.CapabilityNotSupported(vehicle.Vin, "smart charging (the car takes no charge schedule or delayed start)");
 
-        // A car that cannot be stopped remotely (Renault 5 family, Master) is bounded by its window's end instead.
+        // A car that cannot be stopped remotely stops at its own charge limit when the target is one it accepts, and
+        // otherwise at its window's end.
         string stop;
         if (vehicle.Has(VehicleCapability.ChargeStop))
         {
             await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
             stop = $"charge control stops at {targetPercent} %";
+        }
+        else if (limits.FirstOrDefault(l => l.Supports(vehicle)) is { } limit && limit.Steps(vehicle).Allows(targetPercent))
+        {
+            await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
+            stop = $"the car's own charge limit stops it at {targetPercent} %";
         }
         else
         {

@@ -24,15 +24,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000, CarTimeZone = Paris },
             TestContext.Current.CancellationToken);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Renault:Username"] = RenaultCloud.DemoUsername,
-            ["Renault:Password"] = RenaultCloud.DemoPassword,
-            ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
-            ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
-            ["Renault:RetryDelayMilliseconds"] = "0",
-            ["Renault:RequestTimeoutSeconds"] = "60",
-        };
+        var settings = RenaultChargingSettings.For(simulator);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         // A Master E-Tech on the demo account, plugged in and not charging.
         simulator.Renault.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin, "XDD1VE", RenaultCarSpecs.MasterETech, "MASTER",

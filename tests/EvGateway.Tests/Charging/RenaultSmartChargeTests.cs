@@ -46,8 +46,11 @@ public sealed class RenaultSmartChargeTests : IDisposable
         Assert.Null(charging.Store.Get(RenaultCloud.DemoZoePhase1Vin).LastError);
     }
 
-    [Fact]
-    public async Task A_renault_5_gets_its_daily_window_in_the_cheap_hours_and_the_window_end_stops_it_past_its_target()
+    [Theory]
+    [InlineData(62, 90, 62, 67)]
+    [InlineData(60, 75, 60, 60.99)]
+    public async Task A_renault_5_gets_its_daily_window_in_the_cheap_hours_and_stops_at_its_limit_or_the_window_end(
+        int target, int windowMinutes, double lowest, double highest)
     {
         await using var simulator = await StartSimulatorAsync();
         await using var charging = await StartChargingAsync(simulator);
@@ -55,7 +58,7 @@ public sealed class RenaultSmartChargeTests : IDisposable
         var chargingAtFirst = car.Read().Charging;
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 
-        var applied = await charging.Get<SmartChargeService>().ApplyAsync(RenaultCloud.DemoRenault5Vin, 60, readyBy, null,
+        var applied = await charging.Get<SmartChargeService>().ApplyAsync(RenaultCloud.DemoRenault5Vin, target, readyBy, null,
             TestContext.Current.CancellationToken);
         var window = EvSettingsClient.ToDaily(await charging.Get<EvSettingsClient>().ReadAsync(RenaultCloud.DemoRenaultAccountId,
             RenaultCloud.DemoRenault5Vin, TestContext.Current.CancellationToken));
@@ -65,18 +68,19 @@ public sealed class RenaultSmartChargeTests : IDisposable
         await charging.RunControllerForAsync(readyBy - time.GetUtcNow());
         var atReadyBy = car.Read();
 
-        // 35 % → 60 % of 52 kWh is 13 kWh: 1 h 11 min at 11 kW, which the car is told as a 1 h 15 min window in local time.
+        // From 35 % of 52 kWh at 11 kW, the planned length rounded up to the car's quarter hours, in local time.
         Assert.True(chargingAtFirst);
         Assert.Equal("contiguous", applied.Plan.Strategy);
         var localStart = TimeOnly.FromDateTime(plannedStart.DateTime);
-        Assert.Equal((CarChargeMode.Scheduled, new TimeOnly(localStart.Hour, localStart.Minute / 15 * 15), 75),
+        Assert.Equal((CarChargeMode.Scheduled, new TimeOnly(localStart.Hour, localStart.Minute / 15 * 15), windowMinutes),
             (window.Mode, window.Start, window.DurationMinutes));
-        Assert.Contains("window", applied.Applied);
         Assert.False(beforeWindow.Charging);
-        Assert.InRange(atReadyBy.Level, 60, 65);
+        Assert.InRange(atReadyBy.Level, lowest, highest);
         Assert.False(atReadyBy.Charging);
-        // The car cannot be stopped remotely, so no charge-control threshold was set that it could not honour.
-        Assert.False(charging.Store.Get(RenaultCloud.DemoRenault5Vin).IsActive);
+        // 60 is a limit the car takes (55–100 in fives), so it stops there by itself; 62 is not, so the window ends it.
+        var carLimit = simulator.Renault.Vehicle(RenaultCloud.DemoRenault5Vin).SocTarget;
+        Assert.Equal(target % 5 == 0 ? target : 100, carLimit);
+        Assert.Contains(target % 5 == 0 ? "own charge limit" : "window's end", applied.Applied);
     }
 
     private async Task<CloudSimulator> StartSimulatorAsync() =>
@@ -95,16 +99,8 @@ public sealed class RenaultSmartChargeTests : IDisposable
                 ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             }),
         }), TestContext.Current.CancellationToken);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Renault:Username"] = RenaultCloud.DemoUsername,
-            ["Renault:Password"] = RenaultCloud.DemoPassword,
-            ["Renault:GigyaUrl"] = simulator.Renault.GigyaUrl.ToString(),
-            ["Renault:KamereonUrl"] = simulator.Renault.KamereonUrl.ToString(),
-            ["Renault:RetryDelayMilliseconds"] = "0",
-            ["Renault:RequestTimeoutSeconds"] = "60",
-            ["Tariff:Url"] = tariff,
-        };
+        var settings = RenaultChargingSettings.For(simulator);
+        settings["Tariff:Url"] = tariff;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
     }

@@ -77,4 +77,12 @@ internal interface IKamereonApi
     [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/settings")]
     Task<JsonObject> SetEvSettingsAsync(string accountId, string vin, string country, [Body] JsonObject settings,
         CancellationToken cancellationToken);
+
+    /// <summary>The car's own charge limits on KCM cars (Megane E-Tech, Renault 5 family), plain JSON.</summary>
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/soc-levels")]
+    Task<SocLevels> GetSocLevelsAsync(string accountId, string vin, string country, CancellationToken cancellationToken);
+
+    [Post("/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/soc-levels")]
+    Task<JsonObject> SetSocLevelsAsync(string accountId, string vin, string country, [Body] SocLevels levels,
+        CancellationToken cancellationToken);
 }

@@ -60,6 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<RenaultProvider>());
         services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
         services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();
+        services.AddSingleton<IChargeLimit, RenaultChargeLimit>();
         return services;
     }
 

@@ -1,0 +1,24 @@
+using EvGateway.Vehicles;
+
+namespace EvGateway.Charging;
+
+/// <summary>
+/// A car that keeps a charge limit of its own and stops by itself when it reaches it (Renault KCM ev/soc-levels).
+/// Charge control writes the limit to such a car instead of watching it and sending a stop it could not take.
+/// </summary>
+public interface IChargeLimit
+{
+    bool Supports(Vehicle vehicle);
+
+    /// <summary>The limits the car accepts.</summary>
+    ChargeLimitSteps Steps(Vehicle vehicle);
+
+    /// <summary>Sets the car's limit; 100 lifts it.</summary>
+    Task SetAsync(Vehicle vehicle, int targetPercent, CancellationToken cancellationToken);
+}
+
+/// <summary>The charge limits a car accepts: from <see cref="Min"/> to 100 % in steps of <see cref="Step"/>.</summary>
+public sealed record ChargeLimitSteps(int Min, int Step)
+{
+    public bool Allows(int percent) => percent >= Min && percent <= 100 && percent % Step == 0;
+}
