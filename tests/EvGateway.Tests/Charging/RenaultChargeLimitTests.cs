@@ -21,24 +21,15 @@ public sealed class RenaultChargeLimitTests : IDisposable
 
     public void Dispose() => data.Dispose();
 
-    private async Task<(CloudSimulator Simulator, ChargingTestHost Host)> StartAsync()
-    {
-        var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000 },
-            TestContext.Current.CancellationToken);
-        var settings = RenaultChargingSettings.For(simulator);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var host = await ChargingTestHost.StartAsync(time, data.Path, [], settings, services => services.AddRenault(configuration));
-        return (simulator, host);
-    }
+    private Task<RenaultChargingRig> StartAsync() => RenaultChargingRig.StartAsync(time, data.Path);
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task A_threshold_on_a_renault_5_becomes_its_own_charge_limit_and_the_car_stops_there()
     {
-        var (simulator, host) = await StartAsync();
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync();
+        var (simulator, host) = (rig.Simulator, rig.Host);
         var car = simulator.Renault.Car(Vin);
         var chargingAtFirst = car.Read().Charging;
 
@@ -66,9 +57,8 @@ public sealed class RenaultChargeLimitTests : IDisposable
     [InlineData(50)]
     public async Task A_threshold_the_car_cannot_take_is_a_400_naming_the_field_and_nothing_is_sent(int threshold)
     {
-        var (simulator, host) = await StartAsync();
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync();
+        var (simulator, host) = (rig.Simulator, rig.Host);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json($$"""{"percentageThreshold":{{threshold}}}"""),
             TestContext.Current.CancellationToken);
@@ -84,9 +74,8 @@ public sealed class RenaultChargeLimitTests : IDisposable
     [Fact]
     public async Task A_stop_time_on_a_car_that_cannot_be_stopped_is_501()
     {
-        var (simulator, host) = await StartAsync();
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync();
+        var (simulator, host) = (rig.Simulator, rig.Host);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json("""{"percentageThreshold":80,"stopAt":"22:30"}"""),
             TestContext.Current.CancellationToken);
@@ -98,9 +87,8 @@ public sealed class RenaultChargeLimitTests : IDisposable
     [Fact]
     public async Task Clearing_the_threshold_lifts_the_cars_limit()
     {
-        var (simulator, host) = await StartAsync();
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync();
+        var (simulator, host) = (rig.Simulator, rig.Host);
         await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json("""{"percentageThreshold":80}"""), TestContext.Current.CancellationToken);
         var limited = simulator.Renault.Vehicle(Vin).SocTarget;
 

@@ -20,18 +20,10 @@ public sealed class RenaultChargeScheduleTests : IDisposable
 
     public void Dispose() => data.Dispose();
 
-    private async Task<(CloudSimulator Simulator, ChargingTestHost Host)> StartAsync(FakeTimeProvider time)
-    {
-        var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000, CarTimeZone = Paris },
-            TestContext.Current.CancellationToken);
-        var settings = RenaultChargingSettings.For(simulator);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        // A Master E-Tech on the demo account, plugged in and not charging.
-        simulator.Renault.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin, "XDD1VE", RenaultCarSpecs.MasterETech, "MASTER",
-            level: 40, plugged: true);
-        var host = await ChargingTestHost.StartAsync(time, data.Path, [], settings, services => services.AddRenault(configuration));
-        return (simulator, host);
-    }
+    // A Master E-Tech on the demo account, plugged in and not charging, next to the demo cars.
+    private Task<RenaultChargingRig> StartAsync(FakeTimeProvider time) =>
+        RenaultChargingRig.StartAsync(time, data.Path, Paris, cloud => cloud.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin,
+            "XDD1VE", RenaultCarSpecs.MasterETech, "MASTER", level: 40, plugged: true));
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
@@ -40,9 +32,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         // Friday 27 March 2026, two days before Paris moves to summer time.
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-27T12:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         const string body = """
             {"mode":"scheduled","schedules":[
               {"id":1,"active":true,"days":{"friday":{"start":"22:30","end":"06:00"},"sunday":{"start":"01:00","end":"01:45"},"monday":{"start":"22:30","end":"06:30"}}},
@@ -73,9 +64,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task The_car_charges_inside_its_scheduled_period_and_not_before()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         // Wednesday 25 November: 23:00–01:00 Paris time is 22:00–00:00 UTC.
         const string body = """{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"wednesday":{"start":"23:00","end":"01:00"}}}]}""";
 
@@ -96,9 +86,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_mode_only_request_switches_the_mode_and_keeps_the_schedules()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
             Json("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"tuesday":{"start":"23:00","end":"05:00"}}}]}"""),
             TestContext.Current.CancellationToken);
@@ -121,9 +110,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_model_without_schedules_is_refused_with_501_before_any_call(string vin)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
 
         var read = await host.Client.GetAsync($"/api/vehicles/{vin}/charge-schedule", TestContext.Current.CancellationToken);
         var write = await host.Client.PutAsync($"/api/vehicles/{vin}/charge-schedule",
@@ -137,9 +125,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_Renault_5_daily_window_round_trips_in_local_time_and_keeps_the_owners_departure_programs()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         var evSettings = (EvSettingsClient)host.Services.GetService(typeof(EvSettingsClient))!;
         const string account = RenaultCloud.DemoRenaultAccountId;
         const string program = """{"programActivationStatus":true,"programType":"CHARGE","programDepartureTime":"07:30","programActivationMonday":true}""";
@@ -165,9 +152,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_Renault_5_in_scheduled_mode_charges_only_inside_its_daily_window()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         var car = simulator.Renault.Car(RenaultCloud.DemoRenault5Vin);
         var chargingAtFirst = car.Read().Charging;
 
@@ -197,9 +183,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_daily_window_the_car_would_refuse_is_a_400_naming_the_rule_and_nothing_is_sent(string body, string rule, string field)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule", Json(body),
             TestContext.Current.CancellationToken);
@@ -215,9 +200,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task A_weekly_car_refuses_a_daily_time_naming_its_form()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
             Json("""{"mode":"scheduled","daily":{"start":"23:00","end":"01:00"}}"""), TestContext.Current.CancellationToken);
@@ -233,9 +217,8 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     public async Task Charge_start_switches_the_ev_settings_car_to_always_and_it_charges(string vin)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
-        var (simulator, host) = await StartAsync(time);
-        await using var _ = simulator;
-        await using var __ = host;
+        await using var rig = await StartAsync(time);
+        var (simulator, host) = (rig.Simulator, rig.Host);
         // Park the car in scheduled mode outside its window so it waits, plugged in.
         await host.Client.PutAsync($"/api/vehicles/{vin}/charge-schedule",
             Json("""{"mode":"scheduled","daily":{"start":"03:00","end":"05:00"}}"""), TestContext.Current.CancellationToken);

@@ -99,7 +99,7 @@ public sealed class RenaultSmartChargeTests : IDisposable
                 ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             }),
         }), TestContext.Current.CancellationToken);
-        var settings = RenaultChargingSettings.For(simulator);
+        var settings = RenaultChargingRig.SettingsFor(simulator);
         settings["Tariff:Url"] = tariff;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
