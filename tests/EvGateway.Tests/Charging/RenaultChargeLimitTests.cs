@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EvGateway.Manufacturers.Renault;
-using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Charging;

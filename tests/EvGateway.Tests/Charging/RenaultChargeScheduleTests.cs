@@ -3,10 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Renault;
-using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Charging;
