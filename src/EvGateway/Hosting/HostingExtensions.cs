@@ -100,9 +100,9 @@ public static class HostingExtensions
     }
 
     // Reads are polled many times a minute by home automation; they are logged at Debug so the log shows what changes
-    // things (commands, settings) and what fails.
+    // things (commands, settings) and what fails. A 501 is the car lacking what the caller asked for, not a failure.
     private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? failure) =>
-        failure is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+        failure is not null || context.Response.StatusCode is >= 500 and not StatusCodes.Status501NotImplemented ? LogEventLevel.Error
         : context.Response.StatusCode >= 400 ? LogEventLevel.Warning
         : HttpMethods.IsGet(context.Request.Method) && !IsLegacyCommand(context.Request) ? LogEventLevel.Debug
         : LogEventLevel.Information;
