@@ -105,13 +105,13 @@ public sealed class SmartChargeService(
             return (plan, "no charge needed");
         }
 
-        var start = FloorToQuarter(plan.Slots[0].Start.ToUniversalTime());
-        var localStart = TimeOnly.FromDateTime(LocalTime.InZone(start, zone).DateTime);
         CarDailyCharge charge;
         string applied;
         if (scheduler.Form(vehicle) == DailyChargeForm.Window)
         {
             // The window's end is what stops these cars, so it keeps the planned length, rounded up to the car's quarter hours.
+            var start = FloorToQuarter(plan.Slots[0].Start.ToUniversalTime());
+            var localStart = TimeOnly.FromDateTime(LocalTime.InZone(start, zone).DateTime);
             var planned = (plan.Slots[^1].End - plan.Slots[0].Start).TotalMinutes;
             var minutes = (int)Math.Min(1440, Math.Ceiling(planned / 15) * 15);
             charge = new CarDailyCharge(CarChargeMode.Scheduled, localStart, minutes);
