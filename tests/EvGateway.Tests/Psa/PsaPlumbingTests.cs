@@ -4,6 +4,7 @@ using EvGateway.Simulator.Psa;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Tests.Psa;
@@ -39,6 +40,26 @@ public sealed class PsaPlumbingTests
         Assert.Equal(PsaCloud.Realm, Assert.Single(seen[1].Headers.GetValues("x-introspect-realm")));
         Assert.Equal($"?client_id={PsaCloud.DemoClientId}", seen[1].RequestUri!.Query);
         Assert.Contains(seen[1].Headers.Accept, a => a.MediaType == "application/hal+json");
+    }
+
+    [Theory]
+    [InlineData(PsaOAuthClient.HttpClientName)]
+    [InlineData(Manufacturers.Psa.Mqtt.PsaRemoteTokenProvider.HttpClientName)]
+    public async Task Token_calls_wait_for_a_slow_identity_server_far_longer_than_data_calls(string client)
+    {
+        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var gateway = bed.StartGateway();
+        var resilience = gateway.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>();
+
+        var tokens = resilience.Get($"{client}-standard");
+        var data = resilience.Get("IPsaConnectedCarApi-standard");
+
+        // Giving up on a token answer can lose the only valid refresh token, so these calls wait a minute.
+        Assert.Equal(TimeSpan.FromSeconds(60), tokens.AttemptTimeout.Timeout);
+        Assert.True(tokens.TotalRequestTimeout.Timeout > tokens.AttemptTimeout.Timeout);
+        Assert.True(data.AttemptTimeout.Timeout < tokens.AttemptTimeout.Timeout, $"data calls: {data.AttemptTimeout.Timeout}");
+        // The pipeline with these settings is valid: a refresh goes through it.
+        Assert.False(string.IsNullOrEmpty(await gateway.CurrentAccessTokenAsync(Ct)));
     }
 
     [Fact]

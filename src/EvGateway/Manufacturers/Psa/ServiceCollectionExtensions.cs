@@ -34,7 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PsaTokenProvider>();
         services.AddTransient<PsaAuthHandler>();
 
-        services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForPsa);
+        services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForTokens);
         services.AddSingleton<PsaOAuthClient>();
         services.AddRefitGeneratedClient<IPsaConnectedCarApi>(new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)))
             .ConfigureHttpClient((provider, http) =>
@@ -46,7 +46,7 @@ public static class ServiceCollectionExtensions
         {
             services.AddHttpClient(PsaRemoteTokenProvider.HttpClientName)
                 .AddHttpMessageHandler<PsaAuthHandler>()
-                .AddStandardResilienceHandler(TuneForPsa);
+                .AddStandardResilienceHandler(TuneForTokens);
             services.AddSingleton<PsaRemoteTokenProvider>();
             services.AddSingleton<PsaMqttConnection>();
             services.AddSingleton<PsaWakeUpLimiter>();
@@ -58,6 +58,20 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDailyChargeScheduling, PsaChargeScheduling>();
         services.AddHostedService<PsaSessionService>();
         return services;
+    }
+
+    /// <summary>How long a token call may take before it is given up.</summary>
+    internal static readonly TimeSpan TokenAttemptTimeout = TimeSpan.FromSeconds(60);
+
+    // A token call rotates the refresh token on the server: an answer given up on (the standard 10 s attempt timeout)
+    // may carry the only valid refresh token, and losing it means logging in again by hand (an SMS code for remote
+    // access). So these calls wait for a slow identity server much longer than the data calls do.
+    private static void TuneForTokens(HttpStandardResilienceOptions resilience)
+    {
+        TuneForPsa(resilience);
+        resilience.AttemptTimeout.Timeout = TokenAttemptTimeout;
+        resilience.TotalRequestTimeout.Timeout = TokenAttemptTimeout + TimeSpan.FromSeconds(30);
+        resilience.CircuitBreaker.SamplingDuration = TokenAttemptTimeout * 2;
     }
 
     // GETs are retried on transport errors and 5xx; POSTs (token rotation, commands) never are, since a replay could
