@@ -73,6 +73,8 @@ public sealed class PsaChargeScheduleTests : IAsyncLifetime
         Assert.InRange(halfAnHourIn.Level, justBefore.Level + 5, justBefore.Level + 10);
         Assert.Single(rig.ChargeCommandsFor(PsaCloud.DemoE208Vin));
         Assert.Equal("01:15", later.GetProperty("daily").GetProperty("start").GetString());
+        // Charging at its hour, the car is still in its delayed programme: tomorrow it waits for 01:15 again.
+        Assert.Equal("scheduled", later.GetProperty("mode").GetString());
     }
 
     [Fact]

@@ -16,20 +16,23 @@ internal sealed class PsaChargeScheduling(
     VehicleStatusCache cache,
     VehicleCommands commands,
     IOptions<PsaOptions> psa,
-    IOptionsMonitor<GatewayOptions> gateway) : IDailyChargeScheduling
+    IOptionsMonitor<GatewayOptions> gateway,
+    PsaProvider? provider = null) : IDailyChargeScheduling
 {
     public bool Supports(Vehicle vehicle) => vehicle.Maker == PsaProvider.MakerName && vehicle.Has(VehicleCapability.ChargeSchedule);
 
     public DailyChargeForm Form(Vehicle vehicle) => DailyChargeForm.Start;
 
     /// <summary>
-    /// The status does not name the armed programme, so a car waiting for its hour reads as scheduled and any other
-    /// as always; the hour is the one the car announces.
+    /// The mode is the armed programme as the car's last charge event or the gateway's last /VehCharge left it; when
+    /// neither is known (the REST status does not name it), a car waiting for its hour reads as scheduled and any
+    /// other as always. The hour is the one the car announces.
     /// </summary>
     public async Task<CarDailyCharge> GetAsync(Vehicle vehicle, CancellationToken cancellationToken)
     {
         var status = await StatusAsync(vehicle.Vin, cancellationToken);
-        var mode = status.ChargeState == ChargeState.Waiting ? CarChargeMode.Scheduled : CarChargeMode.Always;
+        var armed = provider?.DelayedProgrammeArmed(vehicle.Vin) ?? status.ChargeState == ChargeState.Waiting;
+        var mode = armed ? CarChargeMode.Scheduled : CarChargeMode.Always;
         return new CarDailyCharge(mode, status.NextDelayedChargeStart, null);
     }
 

@@ -23,6 +23,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     private readonly PsaRemoteCommands? remoteCommands;
     private readonly PsaMqttConnection? connection;
     private readonly ConcurrentDictionary<string, VehicleStatus> lastStatus = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> delayedProgramme = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim vehicleListGate = new(1, 1);
     private VehicleList? vehicleList;
 
@@ -93,8 +94,21 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         }
 
         var knownDelayedStart = lastStatus.TryGetValue(vehicle.Vin, out var known) ? known.NextDelayedChargeStart : null;
-        return await remoteCommands.SendAsync(vehicle, command, knownDelayedStart, cancellationToken);
+        var outcome = await remoteCommands.SendAsync(vehicle, command, knownDelayedStart, cancellationToken);
+        if (outcome.Accepted && command.Kind is VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop or VehicleCommandKind.SetDelayedChargeStart)
+        {
+            // An immediate charge disarms the delayed programme; a stop or a new hour arms it (psa.md §3 /VehCharge).
+            delayedProgramme[vehicle.Vin] = command.Kind != VehicleCommandKind.ChargeStart;
+        }
+
+        return outcome;
     }
+
+    /// <summary>
+    /// Whether the car's delayed-charge programme is armed, as its last charge event said or the last /VehCharge
+    /// sent through this gateway set it; null when neither is known (the REST status does not tell).
+    /// </summary>
+    internal bool? DelayedProgrammeArmed(string vin) => delayedProgramme.TryGetValue(vin, out var armed) ? armed : null;
 
     private async Task<Vehicle> FindAsync(string vin, CancellationToken cancellationToken) =>
         (await GetVehiclesAsync(cancellationToken)).FirstOrDefault(v => string.Equals(v.Vin, vin, StringComparison.OrdinalIgnoreCase))
@@ -119,6 +133,12 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         if (string.IsNullOrEmpty(carEvent.Vin))
         {
             return;
+        }
+
+        if (carEvent.ChargingState?.Type is { } programme
+            && (programme.Equals("Delayed", StringComparison.OrdinalIgnoreCase) || programme.Equals("Immediate", StringComparison.OrdinalIgnoreCase)))
+        {
+            delayedProgramme[carEvent.Vin] = programme.Equals("Delayed", StringComparison.OrdinalIgnoreCase);
         }
 
         var now = time.GetUtcNow();
