@@ -43,11 +43,20 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
         return View(vehicle.Vin, saved);
     }
 
+    /// <summary>
+    /// Whether a threshold of <paramref name="percent"/> can be held on the car: it can be stopped remotely, or the
+    /// threshold is one the car takes as its own charge limit.
+    /// </summary>
+    public bool CanHoldThreshold(Vehicle vehicle, int percent) =>
+        vehicle.Has(VehicleCapability.ChargeStop) || (CarLimit(vehicle) is { } limit && limit.Steps(vehicle).Allows(percent));
+
+    private IChargeLimit? CarLimit(Vehicle vehicle) => limits.FirstOrDefault(l => l.Supports(vehicle));
+
     // The car stops by itself at its own limit; only the threshold part of a setting can be expressed that way.
     private async Task SetCarLimitAsync(Vehicle vehicle, ChargeControlSetting current, ChargeControlSetting wanted,
         CancellationToken cancellationToken)
     {
-        if (limits.FirstOrDefault(l => l.Supports(vehicle)) is not { } limit || wanted.StopAt is not null)
+        if (CarLimit(vehicle) is not { } limit || wanted.StopAt is not null)
         {
             if (wanted.IsActive)
             {

@@ -12,7 +12,20 @@ namespace EvGateway.Charging;
 /// none); leave it out to switch the mode only.</param>
 /// <param name="Daily">Daily cars (form "daily_window" or "daily_start"): the one daily charge time; leave it out to
 /// switch the mode only.</param>
-public sealed record ChargeScheduleRequest(string? Mode, IReadOnlyList<LocalSchedule>? Schedules, LocalDaily? Daily = null);
+public sealed record ChargeScheduleRequest(string? Mode, IReadOnlyList<LocalSchedule>? Schedules, LocalDaily? Daily = null)
+{
+    /// <summary>The requested mode; the validator has checked it is always or scheduled.</summary>
+    public CarChargeMode CarMode => Mode == ChargeModeNames.Scheduled ? CarChargeMode.Scheduled : CarChargeMode.Always;
+}
+
+/// <summary>How the REST surface spells a <see cref="CarChargeMode"/>.</summary>
+public static class ChargeModeNames
+{
+    public const string Always = "always";
+    public const string Scheduled = "scheduled";
+
+    public static string Of(CarChargeMode mode) => mode == CarChargeMode.Scheduled ? Scheduled : Always;
+}
 
 /// <param name="Id">The car's schedule number (1..5).</param>
 /// <param name="Active">True for the one schedule the car follows.</param>
@@ -54,6 +67,9 @@ public static class ScheduleDays
 
     public static bool IsDay(string name) => Names.Contains(name.ToLowerInvariant());
 
+    /// <summary>Minutes from a local start to a local end; an end at or before the start runs into the next day.</summary>
+    public static int Minutes(TimeOnly start, TimeOnly end) => end == start ? 1440 : (int)(end - start).TotalMinutes;
+
     public static TimeOnly? ParseTime(string? text) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 }
@@ -62,7 +78,7 @@ public sealed class ChargeScheduleRequestValidator : AbstractValidator<ChargeSch
 {
     public ChargeScheduleRequestValidator()
     {
-        RuleFor(r => r.Mode).Must(m => m is "always" or "scheduled").WithMessage("Must be always or scheduled.");
+        RuleFor(r => r.Mode).Must(m => m is ChargeModeNames.Always or ChargeModeNames.Scheduled).WithMessage("Must be always or scheduled.");
         RuleFor(r => r.Daily).Null().When(r => r.Schedules is { Count: > 0 }).WithMessage("Send schedules or daily, not both.");
         RuleFor(r => r.Daily!.Start).Must(t => ScheduleDays.ParseTime(t) is not null).When(r => r.Daily is not null)
             .OverridePropertyName("daily.start").WithMessage("Must be a local time HH:mm.");
@@ -90,7 +106,7 @@ public sealed class ChargeScheduleRequestValidator : AbstractValidator<ChargeSch
 public static class ChargeScheduleConversion
 {
     public static CarChargeSchedules ToCar(ChargeScheduleRequest request, DateTimeOffset now, TimeZoneInfo zone) => new(
-        request.Mode == "scheduled" ? CarChargeMode.Scheduled : CarChargeMode.Always,
+        request.CarMode,
         (request.Schedules ?? []).Select(schedule => new CarSchedule(
             schedule.Id,
             schedule.Active,
@@ -98,7 +114,7 @@ public static class ChargeScheduleConversion
 
     public static ChargeScheduleView ToLocal(string vin, CarChargeSchedules car, DateTimeOffset now, TimeZoneInfo zone) => new(
         vin,
-        car.Mode == CarChargeMode.Scheduled ? "scheduled" : "always",
+        ChargeModeNames.Of(car.Mode),
         zone.Id,
         car.Schedules.Select(schedule => new LocalSchedule(
             schedule.Id,
@@ -112,9 +128,8 @@ public static class ChargeScheduleConversion
     {
         var start = ScheduleDays.ParseTime(period.Start)!.Value;
         var end = ScheduleDays.ParseTime(period.End)!.Value;
-        var minutes = (int)(end - start).TotalMinutes;
         var instant = NextLocal(ScheduleDays.Parse(dayName), start, now, zone).UtcDateTime;
-        return new CarPeriod(instant.DayOfWeek, TimeOnly.FromDateTime(instant), minutes == 0 ? 1440 : minutes);
+        return new CarPeriod(instant.DayOfWeek, TimeOnly.FromDateTime(instant), ScheduleDays.Minutes(start, end));
     }
 
     private static (string Day, LocalPeriod Period) ToLocal(CarPeriod period, DateTimeOffset now, TimeZoneInfo zone)

@@ -46,7 +46,7 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
         var now = time.GetUtcNow();
         // Without schedules the request only switches the mode and keeps what the car has.
         var schedules = request.Schedules is null
-            ? (await car.Weekly!.GetAsync(car.Vehicle, cancellationToken)) with { Mode = request.Mode == "scheduled" ? CarChargeMode.Scheduled : CarChargeMode.Always }
+            ? (await car.Weekly!.GetAsync(car.Vehicle, cancellationToken)) with { Mode = request.CarMode }
             : ChargeScheduleConversion.ToCar(request, now, zone);
         if (ChargeScheduleRules.Check(schedules) is { } violation)
         {
@@ -82,20 +82,14 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
 
     private static CarDailyCharge ToCar(ChargeScheduleRequest request)
     {
-        var mode = request.Mode == "scheduled" ? CarChargeMode.Scheduled : CarChargeMode.Always;
         if (request.Daily is not { } daily)
         {
-            return new CarDailyCharge(mode, null, null);
+            return new CarDailyCharge(request.CarMode, null, null);
         }
 
         var start = ScheduleDays.ParseTime(daily.Start)!.Value;
-        if (ScheduleDays.ParseTime(daily.End) is not { } end)
-        {
-            return new CarDailyCharge(mode, start, null);
-        }
-
-        var minutes = ((int)(end - start).TotalMinutes + 1440) % 1440;
-        return new CarDailyCharge(mode, start, minutes == 0 ? 1440 : minutes);
+        return new CarDailyCharge(request.CarMode, start,
+            ScheduleDays.ParseTime(daily.End) is { } end ? ScheduleDays.Minutes(start, end) : null);
     }
 
     private ChargeScheduleView DailyView(Vehicle vehicle, DailyChargeForm form, CarDailyCharge charge)
@@ -107,7 +101,7 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
             daily = new LocalDaily(Format(start), end);
         }
 
-        return new ChargeScheduleView(vehicle.Vin, charge.Mode == CarChargeMode.Scheduled ? "scheduled" : "always", zone.Id, [],
+        return new ChargeScheduleView(vehicle.Vin, ChargeModeNames.Of(charge.Mode), zone.Id, [],
             ChargeScheduleForms.Of(form), daily);
     }
 

@@ -13,7 +13,6 @@ public sealed class SmartChargeService(
     ChargeControlService chargeControl,
     IEnumerable<IChargeScheduling> schedulers,
     IEnumerable<IDailyChargeScheduling> dailySchedulers,
-    IEnumerable<IChargeLimit> limits,
     SmartChargeGoals goals,
     TimeProvider time,
     IOptions<ChargingOptions> options,
@@ -56,15 +55,12 @@ public sealed class SmartChargeService(
         // A car that cannot be stopped remotely stops at its own charge limit when the target is one it accepts, and
         // otherwise at its window's end.
         string stop;
-        if (vehicle.Has(VehicleCapability.ChargeStop))
+        if (chargeControl.CanHoldThreshold(vehicle, targetPercent))
         {
             await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
-            stop = $"charge control stops at {targetPercent} %";
-        }
-        else if (limits.FirstOrDefault(l => l.Supports(vehicle)) is { } limit && limit.Steps(vehicle).Allows(targetPercent))
-        {
-            await chargeControl.SetAsync(vehicle.Vin, current => current with { PercentageThreshold = targetPercent }, cancellationToken);
-            stop = $"the car's own charge limit stops it at {targetPercent} %";
+            stop = vehicle.Has(VehicleCapability.ChargeStop)
+                ? $"charge control stops at {targetPercent} %"
+                : $"the car's own charge limit stops it at {targetPercent} %";
         }
         else
         {
