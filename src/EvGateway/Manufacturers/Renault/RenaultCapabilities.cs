@@ -48,12 +48,9 @@ internal static class RenaultCapabilities
         new("XCB1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
             60, ChargeRoute.KcmChargeStart, ChargeRoute.None),
         // The Renault 5 family and the Master keep charge mode and a daily window in KCM ev/settings and start there.
-        new("R5E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
-        new("A5E1AE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
-        new("A4E1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
-            52, ChargeRoute.KcmEvSettings, ChargeRoute.None),
+        RenaultFiveFamily("R5E1VE"),
+        RenaultFiveFamily("A5E1AE"),
+        RenaultFiveFamily("A4E1VE"),
         new("XDD1VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ClimateControl, HornLights),
             87, ChargeRoute.KcmEvSettings, ChargeRoute.None),
         new("X071VE", true, Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeStart, ChargeStop, ClimateControl),
@@ -63,6 +60,11 @@ internal static class RenaultCapabilities
         new("XHN1SU", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
         new("DU31SU", true, Set(Odometer, Location), null, ChargeRoute.None, ChargeRoute.None),
     }.ToFrozenDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
+
+    // Renault 5, Alpine A290 and Renault 4 share one platform and one KCM charge API.
+    private static RenaultModel RenaultFiveFamily(string code) => new(code, true,
+        Set(BatteryStatus, Odometer, Location, ClimateStatus, ChargeMode, ChargeStart, ChargeSchedule, ChargeLimit, ClimateControl, HornLights),
+        52, ChargeRoute.KcmEvSettings, ChargeRoute.None);
 
     public static RenaultModel For(string? modelCode) =>
         modelCode is not null && Models.TryGetValue(modelCode, out var model)

@@ -18,8 +18,8 @@ internal sealed class EvSettingsClient(IKamereonApi kamereon, KamereonCalls call
     public const string Always = "ALWAYS";
     public const string Scheduled = "SCHEDULED";
 
-    /// <summary>The models whose charge mode, window and charge start live in ev/settings.</summary>
-    public static bool Keeps(string? modelCode) => modelCode is "R5E1VE" or "A5E1AE" or "A4E1VE" or "XDD1VE";
+    /// <summary>The models whose charge mode, window and charge start live in ev/settings (the capability table says so).</summary>
+    public static bool Keeps(string? modelCode) => RenaultCapabilities.For(modelCode).StartRoute == ChargeRoute.KcmEvSettings;
 
     public Task<JsonObject> ReadAsync(string account, string vin, CancellationToken cancellationToken)
     {
