@@ -1,6 +1,5 @@
 using System.Globalization;
 using EvGateway.Charging;
-using EvGateway.Hosting;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
@@ -30,11 +29,7 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
 
     private ChargingServices Gateway(IDictionary<string, string?>? extra = null)
     {
-        // The same settings demo mode uses, PSA side only, with a short command timeout for the tests.
-        var settings = DemoMode.SimulatorSettings(simulator)
-            .Where(setting => setting.Key.StartsWith("Psa:", StringComparison.Ordinal))
-            .ToDictionary(setting => setting.Key, setting => setting.Value);
-        settings["Psa:CommandTimeoutSeconds"] = "5";
+        var settings = PsaChargingRig.SettingsFor(simulator);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

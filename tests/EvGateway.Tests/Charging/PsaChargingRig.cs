@@ -39,15 +39,21 @@ internal sealed class PsaChargingRig : IAsyncDisposable
         var data = new TemporaryDirectory();
         var simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, CarTimeZone = Paris },
             TestContext.Current.CancellationToken);
-        // The same settings demo mode uses, PSA side only, with a short command timeout for the tests.
-        var settings = DemoMode.SimulatorSettings(simulator)
-            .Where(setting => setting.Key.StartsWith("Psa:", StringComparison.Ordinal))
-            .ToDictionary(setting => setting.Key, setting => setting.Value);
-        settings["Psa:CommandTimeoutSeconds"] = "5";
+        var settings = SettingsFor(simulator);
         settings["Gateway:DataDirectory"] = data.Path;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var host = await ChargingTestHost.StartAsync(time, data.Path, [], settings, services => services.AddPsa(configuration));
         return new PsaChargingRig(time, data, simulator, host);
+    }
+
+    /// <summary>The settings demo mode uses, PSA side only, with a short command timeout for the tests.</summary>
+    public static Dictionary<string, string?> SettingsFor(CloudSimulator simulator)
+    {
+        var settings = DemoMode.SimulatorSettings(simulator)
+            .Where(setting => setting.Key.StartsWith("Psa:", StringComparison.Ordinal))
+            .ToDictionary(setting => setting.Key, setting => setting.Value);
+        settings["Psa:CommandTimeoutSeconds"] = "5";
+        return settings;
     }
 
     public async Task<JsonElement> GetScheduleAsync(string vin)
