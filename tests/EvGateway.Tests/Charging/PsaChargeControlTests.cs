@@ -1,4 +1,3 @@
-using System.Globalization;
 using EvGateway.Charging;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator;
@@ -86,15 +85,7 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
         double[] prices = [30, 32, 35, 31, 26, 24, 22, 20, 18, 17, 15, 14, 12, 11, 8, 7, 6, 6.5, 7, 7.5, 9, 13, 16, 20, 24, 27];
         var tariff = data.File("agile.json");
         var start = time.GetUtcNow();
-        await File.WriteAllTextAsync(tariff, System.Text.Json.JsonSerializer.Serialize(new
-        {
-            results = prices.Select((price, i) => new Dictionary<string, object>
-            {
-                ["value_inc_vat"] = price,
-                ["valid_from"] = start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["valid_to"] = start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            }),
-        }), TestContext.Current.CancellationToken);
+        await AgilePrices.WriteAsync(tariff, start, prices);
         await using var charging = Gateway(new Dictionary<string, string?> { ["Tariff:Url"] = tariff });
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EvGateway.Charging;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator;
@@ -90,15 +89,7 @@ public sealed class RenaultSmartChargeTests : IDisposable
     private async Task<ChargingServices> StartChargingAsync(CloudSimulator simulator)
     {
         var tariff = data.File("agile.json");
-        await File.WriteAllTextAsync(tariff, JsonSerializer.Serialize(new
-        {
-            results = Prices.Select((price, i) => new Dictionary<string, object>
-            {
-                ["value_inc_vat"] = price,
-                ["valid_from"] = Start.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["valid_to"] = Start.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            }),
-        }), TestContext.Current.CancellationToken);
+        await AgilePrices.WriteAsync(tariff, Start, Prices);
         var settings = RenaultChargingRig.SettingsFor(simulator);
         settings["Tariff:Url"] = tariff;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -25,13 +25,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
         psa.Add(Vin, level: 40, charging: false, capabilities:
             [VehicleCapability.BatteryStatus, VehicleCapability.ChargeStart, VehicleCapability.ChargeStop, VehicleCapability.ChargeSchedule]);
         tariffFile = data.File("agile.json");
-        var results = Prices.Select((price, i) => new Dictionary<string, object>
-        {
-            ["value_inc_vat"] = price,
-            ["valid_from"] = FeedStart.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["valid_to"] = FeedStart.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-        }).Reverse();
-        await File.WriteAllTextAsync(tariffFile, JsonSerializer.Serialize(new { results }), TestContext.Current.CancellationToken);
+        await AgilePrices.WriteAsync(tariffFile, FeedStart, Prices, newestFirst: true);
     }
 
     public ValueTask DisposeAsync()
@@ -157,13 +151,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
         var readyBy = DateTimeOffset.Parse("2026-11-26T12:00:00Z");
         await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, readyBy, null, TestContext.Current.CancellationToken);
         // The next day's prices are published: 07:00–11:00 UTC is cheaper than anything in the night.
-        var extended = Prices.Concat(Enumerable.Repeat(1.0, 8)).Select((price, i) => new Dictionary<string, object>
-        {
-            ["value_inc_vat"] = price,
-            ["valid_from"] = FeedStart.AddMinutes(30 * i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["valid_to"] = FeedStart.AddMinutes(30 * (i + 1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-        });
-        await File.WriteAllTextAsync(tariffFile, JsonSerializer.Serialize(new { results = extended }), TestContext.Current.CancellationToken);
+        await AgilePrices.WriteAsync(tariffFile, FeedStart, Prices.Concat(Enumerable.Repeat(1.0, 8)));
         time.Advance(TimeSpan.FromMinutes(31));
 
         await charging.Get<SmartChargeReplanner>().ReplanAsync(TestContext.Current.CancellationToken);
