@@ -73,10 +73,7 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
             return new ScheduleChange(null, violation);
         }
 
-        // A switch of mode only keeps the car's time; read it so the answer shows the whole setting.
-        var stored = charge.Start is null ? await scheduler.GetAsync(vehicle, cancellationToken) : null;
-        await scheduler.SetAsync(vehicle, charge, cancellationToken);
-        var saved = stored is null ? charge : stored with { Mode = charge.Mode };
+        var saved = await scheduler.SetAsync(vehicle, charge, cancellationToken);
         return new ScheduleChange(DailyView(vehicle, form, saved), null);
     }
 

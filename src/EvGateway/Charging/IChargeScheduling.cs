@@ -47,8 +47,11 @@ public interface IDailyChargeScheduling
 
     Task<CarDailyCharge> GetAsync(Vehicle vehicle, CancellationToken cancellationToken);
 
-    /// <summary>Writes the mode and, when given, the time; the caller has checked it with <see cref="ChargeScheduleRules.CheckDaily"/>.</summary>
-    Task SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the mode and, when given, the time (the caller has checked it with <see cref="ChargeScheduleRules.CheckDaily"/>);
+    /// returns the whole setting the car now has, including a time that was kept.
+    /// </summary>
+    Task<CarDailyCharge> SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken);
 }
 
 public enum DailyChargeForm

@@ -209,6 +209,26 @@ public sealed class RenaultChargeScheduleTests : IDisposable
         Assert.Equal("weekly_schedules", problem.GetProperty("rule").GetString());
     }
 
+    [Fact]
+    public async Task A_mode_switch_on_a_Renault_5_keeps_its_window_for_one_read_and_one_write()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        await using var rig = await StartAsync(time);
+        await rig.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule",
+            Json("""{"mode":"scheduled","daily":{"start":"01:00","end":"05:00"}}"""), TestContext.Current.CancellationToken);
+        var callsBefore = rig.Simulator.Renault.CallCount("settings");
+
+        var put = await rig.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule", Json("""{"mode":"always"}"""),
+            TestContext.Current.CancellationToken);
+        var saved = await put.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(("always", "01:00", "05:00"), (saved.GetProperty("mode").GetString(),
+            saved.GetProperty("daily").GetProperty("start").GetString(), saved.GetProperty("daily").GetProperty("end").GetString()));
+        Assert.Equal(2, rig.Simulator.Renault.CallCount("settings") - callsBefore);
+        Assert.False(rig.Simulator.Renault.Vehicle(RenaultCloud.DemoRenault5Vin).ScheduleMode);
+    }
+
     [Theory]
     [InlineData(RenaultCloud.DemoRenault5Vin)]
     [InlineData(MasterVin)]

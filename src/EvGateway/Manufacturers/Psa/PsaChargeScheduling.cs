@@ -36,16 +36,15 @@ internal sealed class PsaChargeScheduling(
         return new CarDailyCharge(mode, status.NextDelayedChargeStart, null);
     }
 
-    public async Task SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken)
+    public async Task<CarDailyCharge> SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken)
     {
-        if (charge.Mode == CarChargeMode.Always)
-        {
-            await commands.SendAsync(vehicle.Vin, new VehicleCommand(VehicleCommandKind.ChargeStart), cancellationToken);
-            return;
-        }
-
+        // The hour is kept when none is given: the one the car announces, else the configured default.
         var start = charge.Start ?? (await StatusAsync(vehicle.Vin, cancellationToken)).NextDelayedChargeStart ?? psa.Value.DefaultDelayedStart;
-        await commands.SendAsync(vehicle.Vin, new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start }, cancellationToken);
+        var command = charge.Mode == CarChargeMode.Always
+            ? new VehicleCommand(VehicleCommandKind.ChargeStart)
+            : new VehicleCommand(VehicleCommandKind.SetDelayedChargeStart) { At = start };
+        await commands.SendAsync(vehicle.Vin, command, cancellationToken);
+        return charge with { Start = start };
     }
 
     private async Task<VehicleStatus> StatusAsync(string vin, CancellationToken cancellationToken) =>

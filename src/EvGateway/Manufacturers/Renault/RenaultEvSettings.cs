@@ -27,7 +27,10 @@ internal sealed class EvSettingsClient(IKamereonApi kamereon, KamereonCalls call
         return calls.SendAsync(account, vin, "charge settings", ct => kamereon.GetEvSettingsAsync(account, vin, country, ct), cancellationToken);
     }
 
-    /// <summary>Reads the settings, applies <paramref name="change"/> and writes them back whole.</summary>
+    /// <summary>
+    /// Reads the settings, applies <paramref name="change"/> and writes them back whole; returns the settings as sent
+    /// (the cloud answers with a command receipt, not the document).
+    /// </summary>
     public async Task<JsonObject> UpdateAsync(string account, string vin, string what, Action<JsonObject> change,
         CancellationToken cancellationToken)
     {
@@ -36,7 +39,8 @@ internal sealed class EvSettingsClient(IKamereonApi kamereon, KamereonCalls call
         settings.Remove("lastSettingsUpdateTimestamp");
         change(settings);
         var country = options.CurrentValue.Country;
-        return await calls.SendAsync(account, vin, what, ct => kamereon.SetEvSettingsAsync(account, vin, country, settings, ct), cancellationToken);
+        await calls.SendAsync(account, vin, what, ct => kamereon.SetEvSettingsAsync(account, vin, country, settings, ct), cancellationToken);
+        return settings;
     }
 
     /// <summary>The charge fields of an ev/settings document; an unreadable field is left null rather than guessed.</summary>
@@ -88,9 +92,11 @@ internal sealed class RenaultEvSettingsScheduling(EvSettingsClient settings, Ren
         return EvSettingsClient.ToDaily(await settings.ReadAsync(account, vehicle.Vin, cancellationToken));
     }
 
-    public async Task SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken)
+    public async Task<CarDailyCharge> SetAsync(Vehicle vehicle, CarDailyCharge charge, CancellationToken cancellationToken)
     {
         var account = await cars.AccountOfAsync(vehicle.Vin, cancellationToken);
-        await settings.UpdateAsync(account, vehicle.Vin, "charge settings", document => EvSettingsClient.Apply(document, charge), cancellationToken);
+        var sent = await settings.UpdateAsync(account, vehicle.Vin, "charge settings", document => EvSettingsClient.Apply(document, charge),
+            cancellationToken);
+        return EvSettingsClient.ToDaily(sent);
     }
 }
