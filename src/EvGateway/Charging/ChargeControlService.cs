@@ -1,5 +1,5 @@
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;

@@ -1,7 +1,7 @@
+using EvGateway.Vehicles;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EvGateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvGateway.Vehicles.Capabilities;
 using FluentValidation;
 
 namespace EvGateway.Charging;

@@ -1,3 +1,5 @@
+using EvGateway.Vehicles.Capabilities;
+
 namespace EvGateway.Charging;
 
 /// <summary>

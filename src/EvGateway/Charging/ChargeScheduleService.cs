@@ -1,6 +1,6 @@
 using System.Globalization;
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -116,7 +115,7 @@ public static class ChargingApi
         }
         catch (GatewayException failure)
         {
-            ErrorHandling.AddRetryAfter(response, failure.RetryAfter);
+            GatewayProblems.AddRetryAfter(response, failure.RetryAfter);
             return LegacyError(failure.StatusCode, failure.Message);
         }
     }

@@ -1,6 +1,7 @@
+using EvGateway.Charging.Schedules;
 using EvGateway.Charging.Tariff;
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EvGateway.Charging;
@@ -34,6 +35,7 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<SmartChargeGoals>();
         services.AddSingleton<SmartChargeReplanner>();
         services.AddHostedService(provider => provider.GetRequiredService<SmartChargeReplanner>());
+        services.AddSingleton<IDailyChargeScheduling, DelayedStartScheduling>();
         services.AddSingleton<ChargeScheduleService>();
         return services;
     }

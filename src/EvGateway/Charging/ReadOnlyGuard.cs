@@ -1,4 +1,3 @@
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
 
 namespace EvGateway.Charging;

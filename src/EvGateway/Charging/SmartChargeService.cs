@@ -1,6 +1,6 @@
 using EvGateway.Charging.Tariff;
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Charging;

@@ -1,3 +1,4 @@
+using EvGateway.Vehicles;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;

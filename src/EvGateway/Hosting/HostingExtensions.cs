@@ -1,3 +1,4 @@
+using EvGateway.Vehicles;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;

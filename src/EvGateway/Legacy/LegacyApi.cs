@@ -1,5 +1,4 @@
 using System.Globalization;
-using EvGateway.Hosting;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -179,7 +178,7 @@ public static class LegacyApi
         }
         catch (GatewayException failure)
         {
-            ErrorHandling.AddRetryAfter(context.HttpContext.Response, failure.RetryAfter);
+            GatewayProblems.AddRetryAfter(context.HttpContext.Response, failure.RetryAfter);
             return LegacyJson.Error(failure.StatusCode, failure.Message);
         }
     }

@@ -1,4 +1,3 @@
-using EvGateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Vehicles;

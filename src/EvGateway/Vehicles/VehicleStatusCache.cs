@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using EvGateway.Hosting;
 
 namespace EvGateway.Vehicles;
 

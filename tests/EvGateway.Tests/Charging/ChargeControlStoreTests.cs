@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EvGateway.Charging;
-using EvGateway.Hosting;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Charging;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

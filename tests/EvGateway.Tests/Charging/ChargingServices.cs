@@ -1,6 +1,7 @@
 using EvGateway.Charging;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -65,7 +66,8 @@ internal sealed class ChargingServices : IAsyncDisposable
 
     /// <summary>
     /// Registers the adapters and, as AddPsa does for PSA cars, the delayed-charge hour as their schedule (set through
-    /// the remote-command door, so a stand-in adapter sees it as a command).
+    /// the remote-command door, so a stand-in adapter sees it as a command). A stand-in reports no armed programme,
+    /// so the mode is read from the car's charge state.
     /// </summary>
     public static void AddProviders(IServiceCollection services, IEnumerable<IVehicleProvider> providers)
     {
@@ -74,8 +76,17 @@ internal sealed class ChargingServices : IAsyncDisposable
             services.AddSingleton(provider);
             if (provider.Maker == PsaProvider.MakerName)
             {
-                services.AddSingleton<IDailyChargeScheduling, PsaChargeScheduling>();
+                services.AddSingleton<IDelayedChargeStart>(new StandInDelayedStart(provider.Maker));
             }
         }
+    }
+
+    private sealed class StandInDelayedStart(string maker) : IDelayedChargeStart
+    {
+        public bool Supports(Vehicle vehicle) => vehicle.Maker == maker && vehicle.Has(VehicleCapability.ChargeSchedule);
+
+        public bool? IsDelayedStartArmed(string vin) => null;
+
+        public TimeOnly DefaultStart => new(22, 30);
     }
 }

@@ -1,5 +1,6 @@
 using EvGateway.Charging;
 using EvGateway.Manufacturers.Renault;
+using EvGateway.Vehicles.Capabilities;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using EvGateway.Charging;
-using EvGateway.Hosting;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
-using EvGateway.Charging;
-using EvGateway.Hosting;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -55,7 +54,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<PsaProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
-        services.AddSingleton<IDailyChargeScheduling, PsaChargeScheduling>();
+        services.AddSingleton<IDelayedChargeStart, PsaDelayedChargeStart>();
         services.AddHostedService<PsaSessionService>();
         return services;
     }

@@ -1,5 +1,5 @@
-using EvGateway.Charging;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Renault;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using EvGateway.Charging;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Renault;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EvGateway.Charging;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Renault;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EvGateway.Hosting;
+namespace EvGateway.Vehicles;
 
 /// <summary>The `Gateway:*` settings (design.md's configuration contract; the names are fixed).</summary>
 public sealed class GatewayOptions

@@ -1,6 +1,6 @@
 using FluentValidation;
 
-namespace EvGateway.Hosting;
+namespace EvGateway.Vehicles;
 
 /// <summary>
 /// Runs FluentValidation validators in front of Minimal API handlers. FluentValidation.AspNetCore's automatic
@@ -17,7 +17,7 @@ public static class Validation
     public static IResult Problem(string field, string reason) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [reason] },
         detail: $"{field}: {reason}",
-        extensions: new Dictionary<string, object?> { ["code"] = Vehicles.ErrorCodes.ValidationFailed });
+        extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
 
     private sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
     {
@@ -40,7 +40,7 @@ public static class Validation
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
             return TypedResults.ValidationProblem(errors,
                 detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-                extensions: new Dictionary<string, object?> { ["code"] = Vehicles.ErrorCodes.ValidationFailed });
+                extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
         }
 
         private static string JsonName(string property) =>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EvGateway.Hosting;
+namespace EvGateway.Vehicles;
 
 /// <summary>
 /// Writes a file so that a crash at any instant leaves either the old content or the new one, never a torn or

@@ -1,6 +1,4 @@
-using EvGateway.Vehicles;
-
-namespace EvGateway.Charging;
+namespace EvGateway.Vehicles.Capabilities;
 
 /// <summary>
 /// A car that keeps a charge limit of its own and stops by itself when it reaches it (Renault KCM ev/soc-levels).
@@ -15,10 +13,4 @@ public interface IChargeLimit
 
     /// <summary>Sets the car's limit; 100 lifts it.</summary>
     Task SetAsync(Vehicle vehicle, int targetPercent, CancellationToken cancellationToken);
-}
-
-/// <summary>The charge limits a car accepts: from <see cref="Min"/> to 100 % in steps of <see cref="Step"/>.</summary>
-public sealed record ChargeLimitSteps(int Min, int Step)
-{
-    public bool Allows(int percent) => percent >= Min && percent <= 100 && percent % Step == 0;
 }

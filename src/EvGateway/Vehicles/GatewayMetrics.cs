@@ -1,6 +1,6 @@
 using Prometheus;
 
-namespace EvGateway.Hosting;
+namespace EvGateway.Vehicles;
 
 /// <summary>
 /// What a home owner wants to see on /metrics: how often the clouds are really asked (the quota), how often the cache
