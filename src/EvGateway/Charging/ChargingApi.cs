@@ -1,4 +1,7 @@
 using System.Globalization;
+using EvGateway.Charging.Control;
+using EvGateway.Charging.Schedules;
+using EvGateway.Charging.Smart;
 using EvGateway.Vehicles;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

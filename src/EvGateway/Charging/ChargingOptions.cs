@@ -14,21 +14,6 @@ public sealed class ChargingOptions
     [Range(10, 3600)]
     public int PollIntervalSeconds { get; set; } = 120;
 
-    /// <summary>
-    /// The shortest interval between two reads of one car per maker. Renault's account quota is about 60 calls an
-    /// hour and one status read costs up to four of them (battery, cockpit, location, climate): every 5 minutes is
-    /// 12 reads, at most 48 calls, and the status cache lets the user's own reads share them.
-    /// </summary>
-    public Dictionary<string, int> MinPollIntervalSeconds { get; set; } = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Renault"] = 300,
-        ["Psa"] = 30,
-    };
-
-    /// <summary>Floor for makers missing from <see cref="MinPollIntervalSeconds"/>.</summary>
-    [Range(5, 3600)]
-    public int DefaultMinPollIntervalSeconds { get; set; } = 60;
-
     /// <summary>How long after a stop command the car is read again to check it really stopped.</summary>
     [Range(5, 900)]
     public int StopVerifyDelaySeconds { get; set; } = 60;
@@ -43,6 +28,4 @@ public sealed class ChargingOptions
     public TimeZoneInfo ResolveTimeZone() =>
         string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
-    public TimeSpan MinPollIntervalFor(string maker) =>
-        TimeSpan.FromSeconds(MinPollIntervalSeconds.TryGetValue(maker, out var seconds) ? seconds : DefaultMinPollIntervalSeconds);
 }

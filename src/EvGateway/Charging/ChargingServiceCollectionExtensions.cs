@@ -1,4 +1,6 @@
+using EvGateway.Charging.Control;
 using EvGateway.Charging.Schedules;
+using EvGateway.Charging.Smart;
 using EvGateway.Charging.Tariff;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;

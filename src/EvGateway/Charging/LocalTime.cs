@@ -1,3 +1,4 @@
+
 namespace EvGateway.Charging;
 
 /// <summary>Times of day in the household's zone turned into instants, with daylight-saving changes handled.</summary>

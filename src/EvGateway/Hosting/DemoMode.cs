@@ -1,7 +1,7 @@
-using EvGateway.Vehicles;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
+using EvGateway.Vehicles;
 
 namespace EvGateway.Hosting;
 

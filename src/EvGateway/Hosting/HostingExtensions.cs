@@ -1,7 +1,7 @@
-using EvGateway.Vehicles;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
+using EvGateway.Vehicles;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

@@ -1,3 +1,4 @@
+
 namespace EvGateway.Legacy;
 
 /// <summary>The old bridge answered every origin (dashboards call it from the browser); the legacy routes keep that.</summary>

@@ -18,6 +18,9 @@ public interface IVehicleProvider
     /// <summary>Sends a remote command; a command the car lacks throws capability_not_supported before any call.</summary>
     Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken);
 
+    /// <summary>How often charge control may read this maker's cars and when it should wake them.</summary>
+    ChargeWatchRules ChargeWatch { get; }
+
     /// <summary>Readiness as /health/ready reports it: logged in once, or known to be in trouble (and why).</summary>
     ProviderHealth Health { get; }
 

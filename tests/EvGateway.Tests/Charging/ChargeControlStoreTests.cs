@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EvGateway.Charging;
+using EvGateway.Charging.Control;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Control;
 using EvGateway.Simulator.Cars;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Control;
+using EvGateway.Manufacturers.Psa;
 using EvGateway.Vehicles;
 
 namespace EvGateway.Tests.Charging;
@@ -7,6 +8,7 @@ public class ChargeDecisionsTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-25T20:00:00Z");
     private static readonly ChargeControlSetting Eighty = new(80, null);
+    private static readonly ChargeWatchRules PsaRules = PsaProvider.WatchRules;
 
     private static VehicleStatus Charging(double level, double? powerKw = 7.4, DateTimeOffset? updatedAt = null) => new()
     {
@@ -62,9 +64,9 @@ public class ChargeDecisionsTests
     [Fact]
     public void Stale_data_of_a_plugged_car_asks_for_a_wake_up_sooner_while_fast_charging()
     {
-        Assert.False(ChargeDecisions.NeedsWakeUp(Charging(50, updatedAt: Now - TimeSpan.FromMinutes(9)), Now));
-        Assert.True(ChargeDecisions.NeedsWakeUp(Charging(50, updatedAt: Now - TimeSpan.FromMinutes(11)), Now));
-        Assert.True(ChargeDecisions.NeedsWakeUp(Charging(50, powerKw: 50, updatedAt: Now - TimeSpan.FromMinutes(6)), Now));
+        Assert.False(ChargeDecisions.NeedsWakeUp(Charging(50, updatedAt: Now - TimeSpan.FromMinutes(9)), PsaRules, Now));
+        Assert.True(ChargeDecisions.NeedsWakeUp(Charging(50, updatedAt: Now - TimeSpan.FromMinutes(11)), PsaRules, Now));
+        Assert.True(ChargeDecisions.NeedsWakeUp(Charging(50, powerKw: 50, updatedAt: Now - TimeSpan.FromMinutes(6)), PsaRules, Now));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Smart;
 using EvGateway.Charging.Tariff;
 
 namespace EvGateway.Tests.Charging;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EvGateway.Charging;
+using EvGateway.Charging.Schedules;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection;

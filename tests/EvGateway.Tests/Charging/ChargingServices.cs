@@ -1,4 +1,5 @@
 using EvGateway.Charging;
+using EvGateway.Charging.Control;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;

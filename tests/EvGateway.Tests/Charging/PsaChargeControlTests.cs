@@ -1,4 +1,5 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Control;
+using EvGateway.Charging.Smart;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;

@@ -1,8 +1,8 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Smart;
 using EvGateway.Manufacturers.Renault;
-using EvGateway.Vehicles.Capabilities;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 

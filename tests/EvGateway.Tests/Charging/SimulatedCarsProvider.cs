@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using EvGateway.Manufacturers.Psa;
+using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Cars;
 using EvGateway.Vehicles;
 
@@ -17,6 +19,9 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
 
     public string Maker { get; } = maker;
     public ProviderHealth Health => ProviderHealth.LoggedIn;
+
+    /// <summary>The real adapter's rules for the maker it stands in for.</summary>
+    public ChargeWatchRules ChargeWatch { get; } = maker == RenaultProvider.MakerName ? RenaultProvider.WatchRules : PsaProvider.WatchRules;
     public event Action<VehicleStatus>? StatusPushed;
 
     /// <summary>Stop commands are accepted but the car goes on charging (a car that misses the command).</summary>

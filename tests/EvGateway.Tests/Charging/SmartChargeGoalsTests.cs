@@ -1,4 +1,4 @@
-using EvGateway.Charging;
+using EvGateway.Charging.Smart;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+
 namespace EvGateway.Charging.Tariff;
 
 /// <summary>One tariff period: the price per kWh (in the feed's unit, e.g. p/kWh incl. VAT) from Start to End.</summary>

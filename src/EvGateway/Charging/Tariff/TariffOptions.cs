@@ -1,3 +1,4 @@
+
 namespace EvGateway.Charging.Tariff;
 
 /// <summary>The `Tariff:*` settings: where day-ahead prices come from.</summary>

@@ -44,6 +44,14 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public string Maker => MakerName;
 
+    /// <summary>
+    /// PSA cars push their status over MQTT and reads cost no hourly quota, so charge control may look every 30 s. Data
+    /// older than 10 minutes (5 while fast charging) makes a plugged car worth waking (psa_car_controller's rule).
+    /// </summary>
+    public static readonly ChargeWatchRules WatchRules = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+
+    public ChargeWatchRules ChargeWatch => WatchRules;
+
     public ProviderHealth Health => tokens.Health;
 
     public event Action<VehicleStatus>? StatusPushed;

@@ -1,7 +1,7 @@
-using EvGateway.Vehicles;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;

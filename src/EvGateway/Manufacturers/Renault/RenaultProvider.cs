@@ -30,6 +30,15 @@ internal sealed partial class RenaultProvider(
 
     public string Maker => MakerName;
 
+    /// <summary>
+    /// Renault's account quota is about 60 calls an hour and one status read costs up to four of them (battery,
+    /// cockpit, location, climate): a read every 5 minutes is 12 reads, at most 48 calls, and the status cache lets the
+    /// owner's own reads share them. Renault cars cannot be woken remotely.
+    /// </summary>
+    public static readonly ChargeWatchRules WatchRules = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+
+    public ChargeWatchRules ChargeWatch => WatchRules;
+
     public ProviderHealth Health => tokens.Health;
 
     // Kamereon never pushes; the event exists only because the contract has it.

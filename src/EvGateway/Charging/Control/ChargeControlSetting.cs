@@ -1,4 +1,5 @@
-namespace EvGateway.Charging;
+
+namespace EvGateway.Charging.Control;
 
 /// <summary>One car's charge-control wish: stop at a battery level and/or at a time of day.</summary>
 /// <param name="PercentageThreshold">Stop when the level reaches it; 100 = no threshold.</param>

@@ -1,9 +1,12 @@
+using EvGateway.Charging;
+using EvGateway.Charging.Control;
+using EvGateway.Charging.Schedules;
 using EvGateway.Charging.Tariff;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Smart;
 
 /// <summary>Turns "reach X % by Y" into the cheapest charging the car can be told to do, and tells it.</summary>
 public sealed class SmartChargeService(
@@ -209,21 +212,3 @@ public sealed class SmartChargeService(
             : ChargePlanner.CheapestWindow(Prices, Now, ReadyBy, EnergyKwh, PowerKw, MaxPrice);
     }
 }
-
-/// <summary>design.md's smart-charge plan (names fixed): times with the local zone's offset, prices and costs in the feed's unit.</summary>
-public sealed record SmartChargePlanView(
-    string Vin,
-    int TargetPercent,
-    DateTimeOffset ReadyBy,
-    string Strategy,
-    double CurrentLevel,
-    double ChargePowerKw,
-    IReadOnlyList<SmartChargeSlot> Slots,
-    double EnergyKwh,
-    double ExpectedCost,
-    double? CostIfChargedNow);
-
-public sealed record SmartChargeSlot(DateTimeOffset Start, DateTimeOffset End, double PricePerKwh);
-
-/// <summary>The plan that was applied and, in words, what the car was told.</summary>
-public sealed record SmartChargeApplied(SmartChargePlanView Plan, string Applied);

@@ -1,6 +1,6 @@
 using EvGateway.Charging.Tariff;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Smart;
 
 /// <summary>
 /// Picks when to charge from day-ahead prices. Both strategies charge at a constant power, only inside priced
@@ -122,25 +122,4 @@ public static class ChargePlanner
 
     private static DateTimeOffset CeilingToMinute(DateTimeOffset t) =>
         t.Ticks % TimeSpan.TicksPerMinute == 0 ? t : FloorToMinute(t) + TimeSpan.FromMinutes(1);
-}
-
-public enum ChargeStrategy
-{
-    /// <summary>Any set of periods: for cars (or gateways) that can start and stop many times.</summary>
-    Split,
-
-    /// <summary>One start time, then charge until done: what a delayed-start or a one-period schedule can express.</summary>
-    Contiguous,
-}
-
-/// <summary>A period to charge in and the energy it delivers at the planned power.</summary>
-public sealed record PlannedSlot(DateTimeOffset Start, DateTimeOffset End, double PricePerKwh, double EnergyKwh);
-
-/// <summary>When to charge, how much and at what cost; <see cref="Feasible"/> is false when the prices cannot deliver the energy in time.</summary>
-public sealed record ChargePlan(ChargeStrategy Strategy, IReadOnlyList<PlannedSlot> Slots, double EnergyKwh, double PlannedEnergyKwh, double ExpectedCost)
-{
-    public bool Feasible => PlannedEnergyKwh >= EnergyKwh - 1e-6;
-
-    public static ChargePlan From(ChargeStrategy strategy, IReadOnlyList<PlannedSlot> slots, double energyKwh) =>
-        new(strategy, slots, energyKwh, slots.Sum(s => s.EnergyKwh), slots.Sum(s => s.PricePerKwh * s.EnergyKwh));
 }

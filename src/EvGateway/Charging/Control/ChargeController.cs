@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using EvGateway.Charging;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Control;
 
 /// <summary>
 /// Watches every car with a charge-control setting and stops its charge at the threshold or the daily stop time.
@@ -16,6 +17,7 @@ public sealed class ChargeController(
     VehicleStatusCache cache,
     VehicleCommands commands,
     ChargeControlStore store,
+    IEnumerable<IDelayedChargeStart> delayedStarts,
     TimeProvider time,
     IOptions<ChargingOptions> options,
     ILogger<ChargeController> logger) : BackgroundService
@@ -27,7 +29,7 @@ public sealed class ChargeController(
 
     // A car that does not report its moved delayed start at once is not told again within the window that triggered it.
     private static readonly TimeSpan DelayedStartLookAhead = TimeSpan.FromMinutes(30);
-    private readonly ConcurrentDictionary<string, CarWatch> watches = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ChargeWatch> watches = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
     private readonly TimeSpan normalPoll = TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
     private readonly TimeSpan verifyDelay = TimeSpan.FromSeconds(options.Value.StopVerifyDelaySeconds);
@@ -78,7 +80,7 @@ public sealed class ChargeController(
         var now = time.GetUtcNow();
         foreach (var (vin, setting) in active)
         {
-            var watch = watches.GetOrAdd(vin, _ => new CarWatch());
+            var watch = watches.GetOrAdd(vin, _ => new ChargeWatch());
             if (watch.Setting != (setting with { LastError = null }))
             {
                 watch.Restart(setting with { LastError = null }, now, zone);
@@ -95,7 +97,7 @@ public sealed class ChargeController(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                watch.NextCheck = now + normalPoll;
+                watch.CheckAt(now + normalPoll);
                 LogCheckFailure(vin, failure);
             }
         }
@@ -104,21 +106,22 @@ public sealed class ChargeController(
         return next > TimeSpan.Zero ? next : TimeSpan.Zero;
     }
 
-    private async Task CheckAsync(string vin, ChargeControlSetting setting, CarWatch watch, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CheckAsync(string vin, ChargeControlSetting setting, ChargeWatch watch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
         if (!entry.Vehicle.Has(VehicleCapability.ChargeStop))
         {
             // Its threshold is the car's own charge limit (IChargeLimit): the car stops by itself, nothing to watch.
-            watch.NextCheck = now + normalPoll;
+            watch.CheckAt(now + normalPoll);
             return;
         }
 
-        watch.Maker = entry.Provider.Maker;
+        var rules = entry.Provider.ChargeWatch;
+        watch.ServedBy(entry.Provider.Maker);
         // The quota is per account, not per car: cars of one maker share the floor.
         var sameMaker = watches.Values.Count(w => w.Maker == watch.Maker);
-        var floor = options.Value.MinPollIntervalFor(entry.Provider.Maker) * Math.Max(1, sameMaker);
-        if (watch.StopAttempts > 0)
+        var floor = rules.MinPollInterval * Math.Max(1, sameMaker);
+        if (watch.Phase == ChargeWatchPhase.Stopping)
         {
             await VerifyStopAsync(entry, setting, watch, now, floor, cancellationToken);
             return;
@@ -126,9 +129,9 @@ public sealed class ChargeController(
 
         var status = await cache.GetAsync(entry, floor / 2, cancellationToken);
         var wokeUp = false;
-        if (entry.Vehicle.Has(VehicleCapability.WakeUp) && ChargeDecisions.NeedsWakeUp(status, now) && now - watch.LastWakeUp >= WakeUpSpacing)
+        if (entry.Vehicle.Has(VehicleCapability.WakeUp) && ChargeDecisions.NeedsWakeUp(status, rules, now) && watch.MayWakeUp(now, WakeUpSpacing))
         {
-            watch.LastWakeUp = now;
+            watch.WokeUp(now);
             wokeUp = true;
             logger.LogInformation("Waking {Vin}: its data is from {UpdatedAt}", vin, status.UpdatedAt);
             await commands.SendAsync(vin, new VehicleCommand(VehicleCommandKind.WakeUp), cancellationToken);
@@ -138,30 +141,28 @@ public sealed class ChargeController(
 
         var stopTimeReached = watch.NextStopAt is { } stopAt && stopAt <= now;
         var charging = ChargeDecisions.IsCharging(status);
-        watch.AtThresholdSince = charging && status.BatteryLevel >= setting.PercentageThreshold
-            ? watch.AtThresholdSince ?? status.UpdatedAt ?? now
-            : null;
+        watch.LevelSeen(charging && status.BatteryLevel >= setting.PercentageThreshold, status.UpdatedAt ?? now);
         var threshold = ChargeDecisions.CheckThreshold(status, setting, watch.AtThresholdSince, entry.Vehicle.BatteryCapacityKwh,
             options.Value.DefaultChargePowerKw, now);
         if (!charging)
         {
-            watch.GaveUp = false;
+            watch.ChargeEnded();
             await ClearLastErrorAsync(vin, setting, cancellationToken);
             await KeepDelayedStartAwayAsync(entry, watch, status, setting, now, cancellationToken);
         }
-        else if (!watch.GaveUp && (threshold.Reached || stopTimeReached))
+        else if (watch.MayStop && (threshold.Reached || stopTimeReached))
         {
             var reason = stopTimeReached ? $"stop time {setting.StopAt:HH:mm}" : $"level {status.BatteryLevel:0.#} % ≥ {setting.PercentageThreshold} %";
             await SendStopAsync(entry, watch, reason, cancellationToken);
-            watch.NextCheck = now + Max(verifyDelay, floor);
+            watch.CheckAt(now + Max(verifyDelay, floor));
         }
 
         if (stopTimeReached)
         {
-            watch.NextStopAt = LocalTime.NextOccurrence(now + TimeSpan.FromMinutes(1), setting.StopAt!.Value, zone);
+            watch.StopTimePassed(now, zone);
         }
 
-        if (watch.StopAttempts == 0)
+        if (watch.Phase != ChargeWatchPhase.Stopping)
         {
             var delay = ChargeDecisions.NextPollDelay(status, setting, entry.Vehicle.BatteryCapacityKwh, normalPoll, floor);
             if (threshold.Wait is { } roundingWait && roundingWait < delay)
@@ -171,11 +172,11 @@ public sealed class ChargeController(
 
             // After a wake-up the fresh data may still be on its way: look again soon.
             var next = now + (wokeUp ? floor : delay);
-            watch.NextCheck = Min(next, watch.NextStopAt ?? DateTimeOffset.MaxValue);
+            watch.CheckAt(Min(next, watch.NextStopAt ?? DateTimeOffset.MaxValue));
         }
     }
 
-    private async Task VerifyStopAsync(VehicleEntry entry, ChargeControlSetting setting, CarWatch watch, DateTimeOffset now, TimeSpan floor,
+    private async Task VerifyStopAsync(VehicleEntry entry, ChargeControlSetting setting, ChargeWatch watch, DateTimeOffset now, TimeSpan floor,
         CancellationToken cancellationToken)
     {
         var vin = entry.Vehicle.Vin;
@@ -183,8 +184,8 @@ public sealed class ChargeController(
         if (!ChargeDecisions.IsCharging(status))
         {
             logger.LogInformation("{Vin} stopped charging at {Level} % ({Reason})", vin, status.BatteryLevel, watch.StopReason);
-            watch.StopAttempts = 0;
-            watch.NextCheck = now + Max(normalPoll, floor);
+            watch.StopConfirmed();
+            watch.CheckAt(now + Max(normalPoll, floor));
             await ClearLastErrorAsync(vin, setting, cancellationToken);
             return;
         }
@@ -192,37 +193,35 @@ public sealed class ChargeController(
         if (watch.StopAttempts < MaxStopAttempts)
         {
             await SendStopAsync(entry, watch, watch.StopReason!, cancellationToken);
-            watch.NextCheck = now + Max(verifyDelay, floor);
+            watch.CheckAt(now + Max(verifyDelay, floor));
             return;
         }
 
         var error = $"Charging did not stop after {MaxStopAttempts} stop commands ({watch.StopReason}).";
         logger.LogWarning("{Vin}: {Error}", vin, error);
-        watch.StopAttempts = 0;
-        watch.GaveUp = true;
-        watch.NextCheck = now + Max(normalPoll, floor);
+        watch.GiveUp();
+        watch.CheckAt(now + Max(normalPoll, floor));
         await store.UpdateAsync(vin, current => current with { LastError = error }, cancellationToken);
     }
 
-    private async Task SendStopAsync(VehicleEntry entry, CarWatch watch, string reason, CancellationToken cancellationToken)
+    private async Task SendStopAsync(VehicleEntry entry, ChargeWatch watch, string reason, CancellationToken cancellationToken)
     {
-        watch.StopAttempts++;
-        watch.StopReason = reason;
+        watch.StopSent(reason);
         logger.LogInformation("Stopping the charge of {Vin} ({Reason}), attempt {Attempt}", entry.Vehicle.Vin, reason, watch.StopAttempts);
         await commands.SendAsync(entry.Vehicle.Vin, new VehicleCommand(VehicleCommandKind.ChargeStop), cancellationToken);
     }
 
-    private async Task KeepDelayedStartAwayAsync(VehicleEntry entry, CarWatch watch, VehicleStatus status, ChargeControlSetting setting,
+    private async Task KeepDelayedStartAwayAsync(VehicleEntry entry, ChargeWatch watch, VehicleStatus status, ChargeControlSetting setting,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var localNow = TimeOnly.FromDateTime(LocalTime.InZone(now, zone).DateTime);
-        if (!entry.Vehicle.Has(VehicleCapability.ChargeSchedule) || !ChargeDecisions.DelayedStartIsImminent(status, setting, localNow)
-            || now - watch.DelayedStartMovedAt < DelayedStartLookAhead)
+        if (!delayedStarts.Any(port => port.Supports(entry.Vehicle)) || !ChargeDecisions.DelayedStartIsImminent(status, setting, localNow)
+            || !watch.MayMoveDelayedStart(now, DelayedStartLookAhead))
         {
             return;
         }
 
-        watch.DelayedStartMovedAt = now;
+        watch.DelayedStartMoved(now);
         // The furthest the car's next-24-hours delayed start can be: just behind the current time.
         var awayAt = new TimeOnly(localNow.Hour, localNow.Minute).AddMinutes(-1);
         logger.LogInformation("{Vin} is above its threshold; moving its delayed charge start to {At}", entry.Vehicle.Vin, awayAt);
@@ -271,31 +270,4 @@ public sealed class ChargeController(
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    /// <summary>What the controller knows about one car between passes.</summary>
-    private sealed class CarWatch
-    {
-        public ChargeControlSetting? Setting { get; private set; }
-        public DateTimeOffset NextCheck { get; set; }
-        public DateTimeOffset? NextStopAt { get; set; }
-        public int StopAttempts { get; set; }
-        public string? StopReason { get; set; }
-        public bool GaveUp { get; set; }
-        public DateTimeOffset LastWakeUp { get; set; } = DateTimeOffset.MinValue;
-        public DateTimeOffset DelayedStartMovedAt { get; set; } = DateTimeOffset.MinValue;
-        public string? Maker { get; set; }
-
-        /// <summary>When the car, charging, first reported a level at its threshold (see <see cref="ChargeDecisions.CheckThreshold"/>).</summary>
-        public DateTimeOffset? AtThresholdSince { get; set; }
-
-        public void Restart(ChargeControlSetting setting, DateTimeOffset now, TimeZoneInfo zone)
-        {
-            Setting = setting;
-            NextCheck = now;
-            NextStopAt = setting.StopAt is { } at ? LocalTime.NextOccurrence(now, at, zone) : null;
-            StopAttempts = 0;
-            GaveUp = false;
-            AtThresholdSince = null;
-        }
-    }
 }

@@ -1,16 +1,10 @@
 using EvGateway.Vehicles;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Control;
 
 /// <summary>The pure rules of charge control, kept apart from the loop so they can be read and tested on their own.</summary>
 public static class ChargeDecisions
 {
-    /// <summary>Data older than this makes a PSA car worth waking (psacc's rule) ...</summary>
-    public static readonly TimeSpan StaleData = TimeSpan.FromMinutes(10);
-
-    /// <summary>... and this while fast charging, because the level moves quicker.</summary>
-    public static readonly TimeSpan StaleDataWhileFastCharging = TimeSpan.FromMinutes(5);
-
     /// <summary>Charge power above which a charge counts as fast (AC three-phase tops out at 22 kW).</summary>
     public const double FastChargePowerKw = 22;
 
@@ -47,14 +41,14 @@ public static class ChargeDecisions
     }
 
     /// <summary>True when the car's own data is so old that a decision on it could miss the threshold.</summary>
-    public static bool NeedsWakeUp(VehicleStatus status, DateTimeOffset now)
+    public static bool NeedsWakeUp(VehicleStatus status, ChargeWatchRules rules, DateTimeOffset now)
     {
         if (status.PlugState != PlugState.Plugged || status.UpdatedAt is not { } updatedAt)
         {
             return false;
         }
 
-        var limit = status.ChargePowerKw is > FastChargePowerKw ? StaleDataWhileFastCharging : StaleData;
+        var limit = status.ChargePowerKw is > FastChargePowerKw ? rules.WakeWhenDataOlderThanWhileFastCharging : rules.WakeWhenDataOlderThan;
         return now - updatedAt > limit;
     }
 
@@ -83,8 +77,8 @@ public static class ChargeDecisions
     }
 
     /// <summary>
-    /// A PSA car parked above its threshold still starts a charge at its delayed-charge hour; when that hour is
-    /// this close, charge control moves it away (psacc's rule).
+    /// A car parked above its threshold still starts a charge at its delayed-charge hour; when that hour is this
+    /// close, charge control moves it away (psa_car_controller's rule).
     /// </summary>
     public static bool DelayedStartIsImminent(VehicleStatus status, ChargeControlSetting setting, TimeOnly localNow) =>
         !IsCharging(status)
@@ -96,11 +90,4 @@ public static class ChargeDecisions
     private static TimeSpan Until(TimeOnly now, TimeOnly then) => then - now;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-}
-
-/// <summary>The outcome of <see cref="ChargeDecisions.CheckThreshold"/>: reached, or how long until it surely is (null = below it).</summary>
-public sealed record ThresholdCheck(bool Reached, TimeSpan? Wait)
-{
-    public static readonly ThresholdCheck Below = new(false, null);
-    public static readonly ThresholdCheck Met = new(true, null);
 }

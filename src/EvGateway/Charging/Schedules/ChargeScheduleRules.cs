@@ -1,6 +1,6 @@
 using EvGateway.Vehicles.Capabilities;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Schedules;
 
 /// <summary>
 /// The rules a Renault car enforces on charge schedules (renault.md §2), checked before anything is sent so the
@@ -113,9 +113,3 @@ public static class ChargeScheduleRules
 
     private static string Day(CarPeriod period) => period.Day.ToString();
 }
-
-/// <summary>A broken schedule rule: a stable name and a sentence for the caller.</summary>
-/// <param name="Rule">A stable rule name.</param>
-/// <param name="Message">The sentence for the caller.</param>
-/// <param name="Field">The request field the rule is about: schedules, or daily.</param>
-public sealed record ScheduleRuleViolation(string Rule, string Message, string Field = "schedules");

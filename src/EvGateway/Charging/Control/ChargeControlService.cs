@@ -1,8 +1,9 @@
+using EvGateway.Charging;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Control;
 
 /// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
 public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, IEnumerable<IChargeLimit> limits,
@@ -105,11 +106,3 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
         NextStopAt(setting),
         setting.LastError);
 }
-
-/// <summary>The REST shape of a car's charge control (design.md's contract; names are fixed).</summary>
-/// <param name="Vin">The car.</param>
-/// <param name="PercentageThreshold">1..100; 100 = no threshold.</param>
-/// <param name="StopAt">"HH:mm" in the gateway's local zone, or null.</param>
-/// <param name="NextStopAt">The next instant the stop time applies, with the zone's offset.</param>
-/// <param name="LastError">Why the last stop failed, or null.</param>
-public sealed record ChargeControlView(string Vin, int PercentageThreshold, string? StopAt, DateTimeOffset? NextStopAt, string? LastError);

@@ -1,9 +1,10 @@
 using System.Globalization;
+using EvGateway.Charging;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Schedules;
 
 /// <summary>
 /// Reads and writes a car's charge schedules in local time through the maker's scheduler: weekly schedules
@@ -119,6 +120,3 @@ public sealed class ChargeScheduleService(VehicleDirectory directory, IEnumerabl
 
     private sealed record SchedulableCar(Vehicle Vehicle, IChargeScheduling? Weekly, IDailyChargeScheduling? Daily);
 }
-
-/// <summary>Either the schedules as saved or the car rule they break.</summary>
-public sealed record ScheduleChange(ChargeScheduleView? Saved, ScheduleRuleViolation? Violation);

@@ -1,10 +1,10 @@
-using EvGateway.Vehicles;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
-namespace EvGateway.Charging;
+namespace EvGateway.Charging.Control;
 
 /// <summary>
 /// Every car's charge-control setting in ONE file, `{DataDirectory}/charge-control.json`, in the shape the old
