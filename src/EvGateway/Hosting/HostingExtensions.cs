@@ -105,14 +105,11 @@ public static class HostingExtensions
     private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? failure) =>
         failure is not null || context.Response.StatusCode is >= 500 and not StatusCodes.Status501NotImplemented ? LogEventLevel.Error
         : context.Response.StatusCode >= 400 ? LogEventLevel.Warning
-        : HttpMethods.IsGet(context.Request.Method) && !IsLegacyCommand(context.Request) ? LogEventLevel.Debug
+        : HttpMethods.IsGet(context.Request.Method) && !ActsOnCar(context) ? LogEventLevel.Debug
         : LogEventLevel.Information;
 
-    private static bool IsLegacyCommand(HttpRequest request) => request.Path is var path && (
-        path.StartsWithSegments("/charge_now") || path.StartsWithSegments("/charge_hour") || path.StartsWithSegments("/wakeup")
-        || path.StartsWithSegments("/preconditioning") || path.StartsWithSegments("/horn") || path.StartsWithSegments("/lights")
-        || path.StartsWithSegments("/lock_door")
-        || (path.StartsWithSegments("/charge_control") && (request.Query.ContainsKey("percentage") || request.Query.ContainsKey("hour"))));
+    private static bool ActsOnCar(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<CarAction>() is { } action && action.IsActing(context.Request);
 
     /// <summary>
     /// Runs the gateway; a start that fails on configuration or a taken port ends with one line per problem (naming

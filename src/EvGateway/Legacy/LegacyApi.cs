@@ -21,16 +21,19 @@ public static class LegacyApi
         legacy.MapGet("/position/{vin}", GetPosition).WithName(nameof(GetPosition)).WithSummary("Last known position with a map link")
             .Answers<LegacyPositionAnswer>();
         legacy.MapGet("/charge_now/{vin}/{charge}", ChargeNow).WithName(nameof(ChargeNow)).WithSummary("Start (1) or stop (0) charging")
-            .Answers<bool>();
+            .Answers<bool>().ActsOnCar();
         legacy.MapGet("/charge_hour", ChargeHour).WithName(nameof(ChargeHour)).WithSummary("Set the car's delayed-charge start hour")
-            .Answers<bool>();
-        legacy.MapGet("/wakeup/{vin}", WakeUp).WithName(nameof(WakeUp)).WithSummary("Ask the car to push fresh data").Answers<bool>();
+            .Answers<bool>().ActsOnCar();
+        legacy.MapGet("/wakeup/{vin}", WakeUp).WithName(nameof(WakeUp)).WithSummary("Ask the car to push fresh data").Answers<bool>().ActsOnCar();
         legacy.MapGet("/preconditioning/{vin}/{on}", Preconditioning).WithName(nameof(Preconditioning)).WithSummary("Climate on (1) or off (0)")
-            .Answers<bool>();
-        legacy.MapGet("/horn/{vin}/{count}", Horn).WithName(nameof(Horn)).WithSummary("Sound the horn count times").Answers<bool>();
-        legacy.MapGet("/lights/{vin}/{seconds}", Lights).WithName(nameof(Lights)).WithSummary("Flash the lights for some seconds").Answers<bool>();
+            .Answers<bool>().ActsOnCar();
+        legacy.MapGet("/horn/{vin}/{count}", Horn).WithName(nameof(Horn)).WithSummary("Sound the horn count times").Answers<bool>().ActsOnCar();
+        legacy.MapGet("/lights/{vin}/{seconds}", Lights).WithName(nameof(Lights)).WithSummary("Flash the lights for some seconds").Answers<bool>().ActsOnCar();
         legacy.MapGet("/lock_door/{vin}/{locked}", LockDoor).WithName(nameof(LockDoor)).WithSummary("Lock (1) or unlock (0) the doors")
-            .Answers<bool>();
+            .Answers<bool>().ActsOnCar();
+        legacy.MapGet("/charge_control", LegacyChargeControl.ChargeControl).WithName(nameof(LegacyChargeControl.ChargeControl))
+            .WithSummary("psa_car_controller's /charge_control: read, or set percentage and/or hour+minute")
+            .Answers<Dictionary<string, object?>>().ActsOnCar(LegacyChargeControl.Sets);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using EvGateway.Charging;
 using EvGateway.Hosting;
+using EvGateway.Legacy;
 using EvGateway.Vehicles;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
@@ -53,11 +54,14 @@ internal sealed class ChargingTestHost : IAsyncDisposable
         builder.Services.AddGatewayProblemDetails();
         builder.Services.AddValidatorsFromAssemblyContaining<Program>();
         builder.Services.AddCharging(builder.Configuration);
+        builder.Services.AddLegacy();
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseCors();
         app.MapCharging();
+        app.MapLegacy();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new ChargingTestHost(app);
     }
