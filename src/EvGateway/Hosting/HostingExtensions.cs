@@ -85,6 +85,8 @@ public static class HostingExtensions
 
     public static WebApplication UseGatewayHosting(this WebApplication app)
     {
+        // Before anything reads a setting: demo mode points the adapters at the simulated clouds.
+        app.UseDemoMode();
         Directory.CreateDirectory(app.Configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory);
         // Outermost, so it logs the status the client really got after the error handler shaped it.
         app.UseSerilogRequestLogging(logging => logging.GetLevel = RequestLevel);

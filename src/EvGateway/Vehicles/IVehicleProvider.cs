@@ -9,6 +9,12 @@ public interface IVehicleProvider
     /// <summary>The adapter's name, e.g. "Renault" or "Psa".</summary>
     string Maker { get; }
 
+    /// <summary>
+    /// True when the owner's settings name an account for this maker. Every maker is registered; one that is not
+    /// configured lists no cars and is left out of readiness.
+    /// </summary>
+    bool IsConfigured { get; }
+
     /// <summary>The cars on the configured account.</summary>
     Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken);
 

@@ -60,7 +60,7 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, Ti
             var vehicles = new List<Vehicle>();
             var byVin = new Dictionary<string, VehicleEntry>(StringComparer.OrdinalIgnoreCase);
             GatewayException? firstFailure = null;
-            foreach (var provider in providers)
+            foreach (var provider in providers.Where(p => p.IsConfigured))
             {
                 try
                 {

@@ -18,6 +18,7 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
     private int statusReads;
 
     public string Maker { get; } = maker;
+    public bool IsConfigured => true;
     public ProviderHealth Health => ProviderHealth.LoggedIn;
 
     /// <summary>The real adapter's rules for the maker it stands in for.</summary>

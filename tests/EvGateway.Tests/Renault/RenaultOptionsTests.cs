@@ -15,11 +15,17 @@ public class RenaultOptionsTests
     }
 
     [Fact]
-    public void Without_a_username_renault_registers_no_provider()
+    public void Without_a_username_renault_is_registered_but_not_configured_and_its_settings_pass_validation()
     {
-        using var services = Build(new() { ["Renault:Password"] = "secret" });
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Renault:Password"] = "secret", ["Renault:Locale"] = "france" })
+            .Build();
+        using var services = new ServiceCollection().AddLogging().AddRenault(configuration).BuildServiceProvider();
 
-        Assert.Empty(services.GetServices<IVehicleProvider>());
+        var provider = Assert.Single(services.GetServices<IVehicleProvider>());
+        Assert.False(provider.IsConfigured);
+        Assert.False(Assert.Single(services.GetServices<MakerSetup>()).IsConfigured(configuration));
+        Assert.Equal("france", services.GetRequiredService<IOptions<RenaultOptions>>().Value.Locale);
     }
 
     [Theory]

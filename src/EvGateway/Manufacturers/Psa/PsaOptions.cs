@@ -36,7 +36,10 @@ public sealed class PsaOptions
     /// <summary>"HH:mm": where charging is pushed to when it is stopped and the car's own delayed hour is unknown.</summary>
     public string DefaultDelayedChargeStart { get; set; } = "22:30";
 
-    public bool RemoteCommandsConfigured => !string.IsNullOrWhiteSpace(RemoteRefreshToken);
+    /// <summary>True when an account is named; without one the adapter serves no cars.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(RefreshToken);
+
+    public bool RemoteCommandsConfigured => IsConfigured && !string.IsNullOrWhiteSpace(RemoteRefreshToken);
 
     public string Realm => Brand switch
     {
@@ -108,6 +111,11 @@ internal sealed class PsaOptionsValidator : IValidateOptions<PsaOptions>
     public ValidateOptionsResult Validate(string? name, PsaOptions options)
     {
         var failures = new List<string>();
+        if (!options.IsConfigured)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
         Require(string.IsNullOrWhiteSpace(options.ClientId), "Psa:ClientId is required.");
         Require(string.IsNullOrWhiteSpace(options.ClientSecret), "Psa:ClientSecret is required.");
         Require(string.IsNullOrWhiteSpace(options.RefreshToken), "Psa:RefreshToken is required.");

@@ -34,15 +34,18 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         this.tokens = tokens;
         this.options = options.Value;
         this.time = time;
-        this.remoteCommands = remoteCommands;
-        this.connection = connection;
-        if (connection is not null)
+        // Without a remote refresh token the account is read-only: the MQTT side stays idle.
+        this.remoteCommands = this.options.RemoteCommandsConfigured ? remoteCommands : null;
+        this.connection = this.options.RemoteCommandsConfigured ? connection : null;
+        if (this.connection is not null)
         {
-            connection.CarEventReceived += OnCarEvent;
+            this.connection.CarEventReceived += OnCarEvent;
         }
     }
 
     public string Maker => MakerName;
+
+    public bool IsConfigured => options.IsConfigured;
 
     /// <summary>
     /// PSA cars push their status over MQTT and reads cost no hourly quota, so charge control may look every 30 s. Data

@@ -2,6 +2,7 @@ using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;
 
@@ -11,20 +12,27 @@ namespace EvGateway.Manufacturers.Psa;
 /// </summary>
 internal sealed partial class PsaSessionService(
     PsaTokenProvider tokens,
+    IOptions<PsaOptions> options,
     TimeProvider time,
     ILogger<PsaSessionService> logger,
-    PsaMqttConnection? connection = null) : BackgroundService
+    PsaMqttConnection connection) : BackgroundService
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.IsConfigured)
+        {
+            return;
+        }
+
+        var remote = options.Value.RemoteCommandsConfigured;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await tokens.GetAccessTokenAsync(stoppingToken);
-                if (connection is not null)
+                if (remote)
                 {
                     await connection.EnsureConnectedAsync(stoppingToken);
                 }

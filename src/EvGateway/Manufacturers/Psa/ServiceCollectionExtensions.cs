@@ -12,20 +12,15 @@ namespace EvGateway.Manufacturers.Psa;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the PSA adapter when `Psa:RefreshToken` is set; remote commands (MQTT) only when `Psa:RemoteRefreshToken`
-    /// is set as well.
+    /// Registers the PSA adapter. It serves cars once `Psa:RefreshToken` is set, and sends remote commands (MQTT) when
+    /// `Psa:RemoteRefreshToken` is set as well.
     /// </summary>
     public static IServiceCollection AddPsa(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(PsaOptions.SectionName);
-        if (string.IsNullOrWhiteSpace(section[nameof(PsaOptions.RefreshToken)]))
-        {
-            return services;
-        }
-
+        services.AddSingleton(new MakerSetup(PsaProvider.MakerName, IsConfigured));
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
-        services.AddOptions<PsaOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<PsaOptions>().Bind(configuration.GetSection(PsaOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PsaOptions>, PsaOptionsValidator>());
 
         services.AddSingleton<PsaTokenStore>();
@@ -41,16 +36,13 @@ public static class ServiceCollectionExtensions
             .AddHttpMessageHandler<PsaAuthHandler>()
             .AddStandardResilienceHandler(TuneForPsa);
 
-        if (!string.IsNullOrWhiteSpace(section[nameof(PsaOptions.RemoteRefreshToken)]))
-        {
-            services.AddHttpClient(PsaRemoteTokenProvider.HttpClientName)
-                .AddHttpMessageHandler<PsaAuthHandler>()
-                .AddStandardResilienceHandler(TuneForTokens);
-            services.AddSingleton<PsaRemoteTokenProvider>();
-            services.AddSingleton<PsaMqttConnection>();
-            services.AddSingleton<PsaWakeUpLimiter>();
-            services.AddSingleton<PsaRemoteCommands>();
-        }
+        services.AddHttpClient(PsaRemoteTokenProvider.HttpClientName)
+            .AddHttpMessageHandler<PsaAuthHandler>()
+            .AddStandardResilienceHandler(TuneForTokens);
+        services.AddSingleton<PsaRemoteTokenProvider>();
+        services.AddSingleton<PsaMqttConnection>();
+        services.AddSingleton<PsaWakeUpLimiter>();
+        services.AddSingleton<PsaRemoteCommands>();
 
         services.AddSingleton<PsaProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
@@ -58,6 +50,9 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<PsaSessionService>();
         return services;
     }
+
+    private static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{PsaOptions.SectionName}:{nameof(PsaOptions.RefreshToken)}"]);
 
     /// <summary>How long a token call may take before it is given up.</summary>
     internal static readonly TimeSpan TokenAttemptTimeout = TimeSpan.FromSeconds(60);

@@ -43,6 +43,9 @@ public sealed class RenaultOptions
     internal TimeSpan RequestTimeout => TimeSpan.FromSeconds(RequestTimeoutSeconds);
 
     internal TimeSpan QuotaCooldown => TimeSpan.FromMinutes(QuotaCooldownMinutes);
+
+    /// <summary>True when an account is named; without one the adapter serves no cars.</summary>
+    internal bool IsConfigured => !string.IsNullOrWhiteSpace(Username);
 }
 
 /// <summary>Checks the settings at start-up so a typo fails with one line naming the key, not at the first car read.</summary>
@@ -51,6 +54,11 @@ internal sealed partial class RenaultOptionsValidator : IValidateOptions<Renault
     public ValidateOptionsResult Validate(string? name, RenaultOptions options)
     {
         var failures = new List<string>();
+        if (!options.IsConfigured)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
         if (string.IsNullOrWhiteSpace(options.Password))
         {
             failures.Add("Renault:Password is required when Renault:Username is set.");

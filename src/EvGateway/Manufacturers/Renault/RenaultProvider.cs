@@ -30,6 +30,8 @@ internal sealed partial class RenaultProvider(
 
     public string Maker => MakerName;
 
+    public bool IsConfigured => options.CurrentValue.IsConfigured;
+
     /// <summary>
     /// Renault's account quota is about 60 calls an hour and one status read costs up to four of them (battery,
     /// cockpit, location, climate): a read every 5 minutes is 12 reads, at most 48 calls, and the status cache lets the

@@ -24,18 +24,13 @@ public static class ServiceCollectionExtensions
     ];
 
     /// <summary>
-    /// Registers the Renault adapter as one more <see cref="IVehicleProvider"/>. Does nothing when Renault:Username is
-    /// empty (the owner has no Renault); otherwise a wrong Renault:* setting fails at start with a line naming the key.
+    /// Registers the Renault adapter as one more <see cref="IVehicleProvider"/>. It serves cars once Renault:Username
+    /// is set (the owner has a Renault); then a wrong Renault:* setting fails at start with a line naming the key.
     /// </summary>
     public static IServiceCollection AddRenault(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(RenaultOptions.SectionName);
-        if (string.IsNullOrWhiteSpace(section[nameof(RenaultOptions.Username)]))
-        {
-            return services;
-        }
-
-        services.AddOptions<RenaultOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton(new MakerSetup(RenaultProvider.MakerName, IsConfigured));
+        services.AddOptions<RenaultOptions>().Bind(configuration.GetSection(RenaultOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RenaultOptions>, RenaultOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
@@ -63,6 +58,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IChargeLimit, RenaultChargeLimit>();
         return services;
     }
+
+    private static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{RenaultOptions.SectionName}:{nameof(RenaultOptions.Username)}"]);
 
     private static void Configure(HttpClient client, string baseUrl)
     {
