@@ -97,7 +97,7 @@ public static class HostingExtensions
         // The document is an endpoint rather than a middleware, so ordinary requests skip its path matching.
         app.MapSwagger();
         app.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway");
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<GatewayMetrics>().Registry);
         app.MapGatewayHealth();
         return app;
     }

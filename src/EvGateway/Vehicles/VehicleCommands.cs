@@ -7,7 +7,7 @@ namespace EvGateway.Vehicles;
 /// unlock opt-ins, the car's capabilities (checked before any cloud call), then the maker's adapter. After a
 /// command the cached status is dropped so the next read shows its effect.
 /// </summary>
-public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, IOptionsMonitor<GatewayOptions> options,
+public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options,
     TimeProvider time, ILogger<VehicleCommands> logger)
 {
     public async Task<CommandOutcome> SendAsync(string vin, VehicleCommand command, CancellationToken cancellationToken)
@@ -38,12 +38,12 @@ public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCac
         }
         catch (GatewayException failure)
         {
-            GatewayMetrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), failure.Code).Inc();
+            metrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), failure.Code).Inc();
             throw;
         }
 
         var verdict = outcome.Accepted ? "accepted" : "refused";
-        GatewayMetrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), verdict).Inc();
+        metrics.Commands.WithLabels(entry.Provider.Maker, command.Kind.ToString(), verdict).Inc();
         logger.LogInformation("Command {Command} for {Vin}: {Outcome}", command.Kind, vin, verdict);
         cache.Invalidate(vin, sentAt);
         return outcome;

@@ -13,8 +13,11 @@ public sealed class VehicleStatusCache
     private readonly TimeProvider time;
     private readonly ILogger<VehicleStatusCache> logger;
 
-    public VehicleStatusCache(VehicleDirectory directory, TimeProvider time, ILogger<VehicleStatusCache> logger)
+    private readonly GatewayMetrics metrics;
+
+    public VehicleStatusCache(VehicleDirectory directory, GatewayMetrics metrics, TimeProvider time, ILogger<VehicleStatusCache> logger)
     {
+        this.metrics = metrics;
         this.time = time;
         this.logger = logger;
         foreach (var provider in directory.Providers)
@@ -36,7 +39,7 @@ public sealed class VehicleStatusCache
         var oldest = time.GetUtcNow() - maxAge;
         if (last is not null && last.FetchedAt >= oldest)
         {
-            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "cache").Inc();
+            metrics.StatusReads.WithLabels(entry.Provider.Maker, "cache").Inc();
             return last;
         }
 
@@ -64,20 +67,20 @@ public sealed class VehicleStatusCache
         {
             // Not tied to one caller's token: others may be waiting on the same fetch.
             var status = await entry.Provider.GetStatusAsync(entry.Vehicle, CancellationToken.None);
-            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "cloud").Inc();
+            metrics.StatusReads.WithLabels(entry.Provider.Maker, "cloud").Inc();
             Store(status);
             return status;
         }
         catch (GatewayException failure)
         {
-            GatewayMetrics.CloudFailures.WithLabels(entry.Provider.Maker, failure.Code).Inc();
+            metrics.CloudFailures.WithLabels(entry.Provider.Maker, failure.Code).Inc();
             if (!IsTransient(failure) || slot.Last is not { } last)
             {
                 throw;
             }
 
             logger.LogInformation("Serving the last known status of {Vin} as stale: {Reason}", entry.Vehicle.Vin, failure.Code);
-            GatewayMetrics.StatusReads.WithLabels(entry.Provider.Maker, "stale").Inc();
+            metrics.StatusReads.WithLabels(entry.Provider.Maker, "stale").Inc();
             return last with { Stale = true };
         }
     }

@@ -8,6 +8,7 @@ public static class VehiclesServiceCollectionExtensions
     public static IServiceCollection AddVehicles(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GatewayMetrics>();
         services.AddSingleton<VehicleDirectory>();
         services.AddSingleton<VehicleStatusCache>();
         services.AddSingleton<VehicleCommands>();

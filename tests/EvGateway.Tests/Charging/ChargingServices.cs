@@ -30,6 +30,7 @@ internal sealed class ChargingServices : IAsyncDisposable
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(time);
         AddProviders(collection, providers);
+        collection.AddSingleton<GatewayMetrics>(new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry()));
         collection.AddSingleton<VehicleDirectory>();
         collection.AddSingleton<VehicleStatusCache>();
         collection.AddSingleton<VehicleCommands>();

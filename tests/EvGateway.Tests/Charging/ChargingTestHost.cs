@@ -48,6 +48,7 @@ internal sealed class ChargingTestHost : IAsyncDisposable
         builder.Services.AddSingleton(time);
         ChargingServices.AddProviders(builder.Services, providers);
 
+        builder.Services.AddSingleton<GatewayMetrics>(new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry()));
         builder.Services.AddSingleton<VehicleDirectory>();
         builder.Services.AddSingleton<VehicleStatusCache>();
         builder.Services.AddSingleton<VehicleCommands>();

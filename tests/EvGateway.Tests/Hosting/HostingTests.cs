@@ -118,8 +118,9 @@ public class HostingTests
 
         var metrics = await app.Client.GetStringAsync("/metrics", Ct);
 
-        Assert.Matches("evgateway_status_reads_total\\{maker=\"Renault\",source=\"cloud\"\\} [1-9]", metrics);
-        Assert.Matches("evgateway_status_reads_total\\{maker=\"Renault\",source=\"cache\"\\} [1-9]", metrics);
+        // The host counts into a registry of its own, so these are exactly this test's two reads.
+        Assert.Contains("evgateway_status_reads_total{maker=\"Renault\",source=\"cloud\"} 1\n", metrics);
+        Assert.Contains("evgateway_status_reads_total{maker=\"Renault\",source=\"cache\"} 1\n", metrics);
         Assert.DoesNotContain(RenaultCloud.DefaultKamereonApiKey, metrics);
         Assert.DoesNotContain(RenaultCloud.DemoPassword + "\"", metrics);
     }

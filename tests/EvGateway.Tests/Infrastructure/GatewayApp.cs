@@ -1,5 +1,6 @@
 using EvGateway.Hosting;
 using EvGateway.Simulator;
+using EvGateway.Vehicles;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,8 @@ public sealed class GatewayApp : IAsyncDisposable
             web.ConfigureServices(services =>
             {
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+                // Counters of this host alone: a test reads what it caused, not what other tests did.
+                services.Replace(ServiceDescriptor.Singleton(new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry())));
                 services.AddSingleton<ILoggerProvider>(log);
             });
         });
