@@ -12,7 +12,7 @@ using Refit;
 
 namespace EvGateway.Manufacturers.Renault;
 
-public static class ServiceCollectionExtensions
+public static class RenaultServiceCollectionExtensions
 {
     private const int MaxRetries = 2;
 

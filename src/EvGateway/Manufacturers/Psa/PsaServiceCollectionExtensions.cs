@@ -9,7 +9,7 @@ using Refit;
 
 namespace EvGateway.Manufacturers.Psa;
 
-public static class ServiceCollectionExtensions
+public static class PsaServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the PSA adapter. It serves cars once `Psa:RefreshToken` is set, and sends remote commands (MQTT) when
