@@ -1,3 +1,4 @@
+using EvGateway.Accounts;
 using EvGateway.Charging;
 using EvGateway.Hosting;
 using EvGateway.Legacy;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayHosting();
 builder.AddDemoMode();
+builder.AddAccounts();
 builder.Services.AddRenault(builder.Configuration);
 builder.Services.AddPsa(builder.Configuration);
 builder.Services.AddVehicles();
@@ -21,6 +23,7 @@ app.UseGatewayHosting();
 app.MapVehicles();
 app.MapLegacy();
 app.MapCharging();
+app.MapAccounts();
 
 return app.RunGateway();
 

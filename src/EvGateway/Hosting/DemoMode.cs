@@ -2,14 +2,18 @@ using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Primitives;
 
 namespace EvGateway.Hosting;
 
 /// <summary>
-/// With no maker configured (or Gateway:Demo=true), the gateway runs the simulated clouds in-process and points the
-/// real adapters at them, so a new user sees cars at once and every route works. <see cref="DemoClouds"/> decides,
-/// starts and owns the simulator once every service is composed, so where AddDemoMode stands among the Add calls does
-/// not matter.
+/// With no maker configured (or Gateway:Demo=true), the gateway runs the simulated clouds in-process and serves
+/// their cars through a second set of the real adapters pointed at them, so a new user sees cars at once and every
+/// route works. The owner's own adapters stay as configured (the real clouds), so connecting a real account through
+/// /setup ends demo mode at once: the demo cars go, the real ones come, without a restart.
+/// <see cref="DemoClouds"/> decides after composition, so where AddDemoMode stands among the Add calls does not matter.
 /// </summary>
 public static class DemoMode
 {
@@ -17,21 +21,21 @@ public static class DemoMode
     {
         builder.Services.AddSingleton<DemoClouds>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DemoClouds>());
+        builder.Services.AddSingleton<IVehicleProviderSource>(services => services.GetRequiredService<DemoClouds>());
+        builder.Services.AddSingleton<IChargeLimit, DemoChargeLimit>();
+        builder.Services.AddSingleton<IChargeScheduling, DemoChargeScheduling>();
+        builder.Services.AddSingleton<IDailyChargeScheduling, DemoDailyChargeScheduling>();
+        builder.Services.AddSingleton<IDelayedChargeStart, DemoDelayedChargeStart>();
         return builder;
     }
 
     /// <summary>
-    /// Starts the simulated clouds when demo mode is wanted; runs after composition and before any adapter reads its
-    /// settings (the first thing the application pipeline does).
+    /// Starts the simulated clouds when demo mode is wanted; runs after composition and before anything is served
+    /// (the first thing the application pipeline does).
     /// </summary>
     public static WebApplication UseDemoMode(this WebApplication app)
     {
-        // The application's configuration is the builder's ConfigurationManager: sources added now reach every options reader.
-        if (app.Configuration is IConfigurationBuilder configuration)
-        {
-            app.Services.GetService<DemoClouds>()?.StartIfWanted(configuration);
-        }
-
+        app.Services.GetService<DemoClouds>()?.StartIfWanted();
         return app;
     }
 
@@ -58,21 +62,35 @@ public static class DemoMode
     };
 }
 
-/// <summary>The simulated clouds of demo mode: started when no maker is configured, announced at start, stopped with the gateway.</summary>
-public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IServiceProvider services, IHostApplicationLifetime lifetime,
-    ILogger<DemoClouds> logger) : IHostedService, IAsyncDisposable
+/// <summary>
+/// The simulated clouds of demo mode and the demo adapters pointed at them (a container of their own, composed with
+/// each maker's own registration). Started when no maker is configured; ended when one becomes configured (an
+/// account connected through /setup) or when the gateway stops.
+/// </summary>
+public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration configuration, ILoggerFactory loggers, TimeProvider time,
+    IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoClouds> logger)
+    : IHostedService, IVehicleProviderSource, IAsyncDisposable
 {
-    /// <summary>The running simulator, or null when the gateway serves real accounts.</summary>
+    private readonly Lock gate = new();
+    private ServiceProvider? adapters;
+    private IReadOnlyList<IVehicleProvider> providers = [];
+    private IDisposable? watch;
+
+    /// <summary>The running simulator, or null when the gateway serves real accounts only.</summary>
     public CloudSimulator? Simulator { get; private set; }
 
+    public IReadOnlyList<IVehicleProvider> Providers => providers;
+
+    /// <summary>The demo adapters' services while demo mode runs (their capability ports), else null.</summary>
+    internal IServiceProvider? Adapters => adapters;
+
     /// <summary>Demo mode is on when Gateway:Demo says so, and otherwise when no maker's settings name an account.</summary>
-    public bool IsWanted(IConfiguration configuration) =>
+    public bool IsWanted() =>
         configuration.GetValue<bool?>("Gateway:Demo") ?? !makers.Any(maker => maker.IsConfigured(configuration));
 
-    public void StartIfWanted(IConfigurationBuilder configuration)
+    public void StartIfWanted()
     {
-        var current = (IConfiguration)configuration;
-        if (Simulator is not null || !IsWanted(current))
+        if (Simulator is not null || !IsWanted())
         {
             return;
         }
@@ -81,7 +99,7 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IServiceProvider 
         var settings = DemoMode.SimulatorSettings(Simulator);
         // A new simulator only knows its initial tokens: the demo keeps its own data folder and forgets the tokens a
         // previous demo run rotated, so a second start works as well as the first.
-        var demoData = Path.Combine(current["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory, "demo");
+        var demoData = Path.Combine(configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory, "demo");
         var rotatedTokens = Path.Combine(demoData, "psa-tokens.json");
         if (File.Exists(rotatedTokens))
         {
@@ -89,26 +107,84 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IServiceProvider 
         }
 
         settings["Gateway:DataDirectory"] = demoData;
-        configuration.AddInMemoryCollection(settings);
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (Simulator is not null)
+        var demoConfiguration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(demoConfiguration);
+        collection.AddLogging();
+        collection.Replace(ServiceDescriptor.Singleton(loggers));
+        collection.AddSingleton(time);
+        foreach (var maker in makers)
         {
-            lifetime.ApplicationStarted.Register(Announce);
+            maker.Register(collection, demoConfiguration);
         }
 
-        return Task.CompletedTask;
+        adapters = collection.BuildServiceProvider();
+        providers = adapters.GetServices<IVehicleProvider>().ToArray();
+        // An account the owner connects (stored settings, or any other change of configuration) ends the demo.
+        if (configuration.GetValue<bool?>("Gateway:Demo") is null)
+        {
+            watch = ChangeToken.OnChange(configuration.GetReloadToken, EndIfAccountConnected);
+        }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
-
-    public async ValueTask DisposeAsync()
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Simulator is { } simulator)
+        if (adapters is null)
         {
-            Simulator = null;
+            return;
+        }
+
+        foreach (var service in adapters.GetServices<IHostedService>())
+        {
+            await service.StartAsync(cancellationToken);
+        }
+
+        lifetime.ApplicationStarted.Register(Announce);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await EndAsync(stopping: true);
+
+    public async ValueTask DisposeAsync() => await EndAsync(stopping: true);
+
+    private void EndIfAccountConnected()
+    {
+        if (adapters is not null && !IsWanted())
+        {
+            logger.LogInformation("An account is connected: demo mode ends and its simulated cars go");
+            _ = EndAsync(stopping: false);
+        }
+    }
+
+    // While the gateway runs, the directory forgets the demo cars; while it stops, the container may be gone already.
+    private async Task EndAsync(bool stopping)
+    {
+        ServiceProvider? ending;
+        CloudSimulator? simulator;
+        lock (gate)
+        {
+            (ending, simulator, adapters, Simulator) = (adapters, Simulator, null, null);
+            providers = [];
+            watch?.Dispose();
+            watch = null;
+        }
+
+        if (!stopping)
+        {
+            services.GetService<VehicleDirectory>()?.Invalidate();
+        }
+
+        if (ending is not null)
+        {
+            foreach (var service in ending.GetServices<IHostedService>().Reverse())
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+
+            await ending.DisposeAsync();
+        }
+
+        if (simulator is not null)
+        {
             await simulator.DisposeAsync();
         }
     }

@@ -30,11 +30,11 @@ public static class HealthEndpoints
         makers = report.Entries.SelectMany(e => e.Value.Data).ToDictionary(d => d.Key, d => d.Value),
     });
 
-    private sealed class MakersLoggedIn(IEnumerable<IVehicleProvider> registered) : IHealthCheck
+    private sealed class MakersLoggedIn(VehicleDirectory directory) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var providers = registered.Where(p => p.IsConfigured).ToArray();
+            var providers = directory.Providers.Where(p => p.IsConfigured).ToArray();
             var states = providers.ToDictionary(p => p.Maker, p => (object)(p.Health.Detail is { } detail ? $"{p.Health.State}: {detail}" : p.Health.State.ToString()));
             var starting = providers.Where(p => p.Health.State == ProviderHealthState.Starting).Select(p => p.Maker).ToArray();
             return Task.FromResult(starting.Length == 0

@@ -4,7 +4,9 @@ namespace EvGateway.Vehicles;
 
 /// <summary>
 /// Writes a file so that a crash at any instant leaves either the old content or the new one, never a torn or
-/// empty file: the bytes go to a temporary file beside the target, are flushed to disk, then renamed over it.
+/// empty file: the bytes go to a temporary file beside the target, are flushed to disk, then renamed over it. The
+/// gateway's files hold settings, tokens and logins, so they are readable by their owner only (0600) from the first
+/// byte on.
 /// </summary>
 public static class AtomicFile
 {
@@ -15,8 +17,19 @@ public static class AtomicFile
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096,
-                             FileOptions.Asynchronous))
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var stream = new FileStream(temporary, options))
             {
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
                 stream.Flush(flushToDisk: true);

@@ -6,4 +6,6 @@ namespace EvGateway.Vehicles;
 /// </summary>
 /// <param name="Maker">The adapter's name (see <see cref="IVehicleProvider.Maker"/>).</param>
 /// <param name="IsConfigured">True when the settings name an account for the maker.</param>
-public sealed record MakerSetup(string Maker, Func<IConfiguration, bool> IsConfigured);
+/// <param name="Register">The maker's own registration, so a second set of its adapters can be composed over other
+/// settings (demo mode's, against the simulated clouds).</param>
+public sealed record MakerSetup(string Maker, Func<IConfiguration, bool> IsConfigured, Func<IServiceCollection, IConfiguration, IServiceCollection> Register);

@@ -5,14 +5,22 @@ namespace EvGateway.Vehicles;
 /// most every <see cref="UnknownVinRecheck"/> when a VIN is asked for that it does not know (a car added to the
 /// account) — so a script polling a mistyped VIN cannot turn into cloud traffic.
 /// </summary>
-public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, TimeProvider time, ILogger<VehicleDirectory> logger)
+public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, IEnumerable<IVehicleProviderSource> sources, TimeProvider time,
+    ILogger<VehicleDirectory> logger)
 {
     private static readonly TimeSpan UnknownVinRecheck = TimeSpan.FromMinutes(5);
-    private readonly IVehicleProvider[] providers = providers.ToArray();
+    private readonly IVehicleProvider[] registered = registered.ToArray();
+    private readonly IVehicleProviderSource[] sources = sources.ToArray();
     private readonly SemaphoreSlim loading = new(1, 1);
     private volatile Snapshot? snapshot;
 
-    public IReadOnlyList<IVehicleProvider> Providers => providers;
+    /// <summary>Every adapter: the registered ones and those the sources hold now.</summary>
+    public IReadOnlyList<IVehicleProvider> Providers => [.. registered, .. sources.SelectMany(source => source.Providers)];
+
+    /// <summary>
+    /// Forgets the car list, so the next request reads it again: an account was connected or left, or demo mode ended.
+    /// </summary>
+    public void Invalidate() => snapshot = null;
 
     public async Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +68,7 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> providers, Ti
             var vehicles = new List<Vehicle>();
             var byVin = new Dictionary<string, VehicleEntry>(StringComparer.OrdinalIgnoreCase);
             GatewayException? firstFailure = null;
-            foreach (var provider in providers.Where(p => p.IsConfigured))
+            foreach (var provider in Providers.Where(p => p.IsConfigured))
             {
                 try
                 {

@@ -17,7 +17,7 @@ public static class PsaServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPsa(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(new MakerSetup(PsaProvider.MakerName, IsConfigured));
+        services.AddSingleton(new MakerSetup(PsaProvider.MakerName, IsConfigured, AddPsa));
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddOptions<PsaOptions>().Bind(configuration.GetSection(PsaOptions.SectionName)).ValidateOnStart();

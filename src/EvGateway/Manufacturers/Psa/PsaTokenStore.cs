@@ -101,10 +101,6 @@ internal sealed class PsaTokenStore : IDisposable
             }
 
             await AtomicFile.WriteAllTextAsync(path, json, CancellationToken.None);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
         }
         finally
         {

@@ -29,7 +29,7 @@ public static class RenaultServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddRenault(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(new MakerSetup(RenaultProvider.MakerName, IsConfigured));
+        services.AddSingleton(new MakerSetup(RenaultProvider.MakerName, IsConfigured, AddRenault));
         services.AddOptions<RenaultOptions>().Bind(configuration.GetSection(RenaultOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RenaultOptions>, RenaultOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

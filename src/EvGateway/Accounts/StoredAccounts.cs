@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
+
+namespace EvGateway.Accounts;
+
+/// <summary>
+/// The accounts the owner connected through the API or the setup page, kept in <c>accounts.json</c> in the data
+/// directory (0600, written atomically) and served as configuration: a stored Renault login reads as
+/// <c>Renault:Username</c> like one from appsettings, so it counts as configured at once and after every restart.
+/// A file that cannot be read is set aside with one log line rather than overwritten.
+/// </summary>
+public sealed class StoredAccounts : ConfigurationProvider, IConfigurationSource, IAccountSettingsStore
+{
+    public const string FileName = "accounts.json";
+
+    private readonly string path;
+    private readonly SemaphoreSlim writing = new(1, 1);
+    private JsonObject document = new();
+
+    public StoredAccounts(string dataDirectory)
+    {
+        path = Path.Combine(dataDirectory, FileName);
+    }
+
+    /// <summary>Why the stored file could not be used, once, for the log; null when it was fine or absent.</summary>
+    public string? LoadProblem { get; private set; }
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
+
+    public override void Load()
+    {
+        document = ReadDocument();
+        Data = Flatten(document);
+    }
+
+    public async Task SaveAsync(string section, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        await writing.WaitAsync(cancellationToken);
+        try
+        {
+            var updated = (JsonObject)document.DeepClone();
+            var values = new JsonObject();
+            foreach (var (key, value) in settings)
+            {
+                if (value is not null)
+                {
+                    values[key] = value;
+                }
+            }
+
+            updated[section] = values;
+            await AtomicFile.WriteAllTextAsync(path, updated.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), CancellationToken.None);
+            document = updated;
+            Data = Flatten(updated);
+        }
+        finally
+        {
+            writing.Release();
+        }
+
+        OnReload();
+    }
+
+    private JsonObject ReadDocument()
+    {
+        if (!File.Exists(path))
+        {
+            return new JsonObject();
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("the file does not hold a JSON object");
+        }
+        catch (JsonException failure)
+        {
+            var aside = $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddHHmmss}";
+            File.Move(path, aside);
+            LoadProblem = $"{FileName} could not be read ({failure.Message.Split(" Path:")[0]}); it was set aside as {Path.GetFileName(aside)}.";
+            return new JsonObject();
+        }
+    }
+
+    private static Dictionary<string, string?> Flatten(JsonObject document)
+    {
+        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (section, values) in document)
+        {
+            if (values is not JsonObject settings)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in settings)
+            {
+                data[$"{section}:{key}"] = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value?.ToJsonString();
+            }
+        }
+
+        return data;
+    }
+}
