@@ -20,6 +20,10 @@ public sealed class PsaCloud
     public const string DemoAccountId = "ACNT200000328091";
     public const string DemoCustomerId = "AP-" + DemoAccountId;
 
+    /// <summary>The owner who logs in on the simulated login page (the browser login of psa.md §1b).</summary>
+    public const string DemoOwnerEmail = "demo@evgateway.local";
+    public const string DemoOwnerPassword = "demo";
+
     public const string DemoE208Vin = "VR3UHZKXZLT123456";
     public const string DemoE208VehicleId = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6";
     public const string DemoHybridVin = "VR3MRHNSSLJ654321";
@@ -32,6 +36,9 @@ public sealed class PsaCloud
     public const int MaxRefreshesPerWindow = 6;
     public static readonly TimeSpan RefreshWindow = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan RefreshBanDuration = TimeSpan.FromHours(1);
+
+    /// <summary>How long a browser login's code can be exchanged ("exchange it at once": the real ones are as short-lived).</summary>
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromSeconds(60);
 
     private readonly object gate = new();
     private readonly Queue<PsaFault> faults = new();
@@ -46,6 +53,9 @@ public sealed class PsaCloud
     {
         Time = options.TimeProvider;
         TokenUrl = new Uri(baseAddress, "psa/idp/am/oauth2/access_token");
+        AuthorizeUrl = new Uri(baseAddress, "psa/idp/am/oauth2/authorize");
+        CarAssociationsUrl = new Uri(baseAddress, "psa/api/applications/cvs/v4/mauv/car-associations");
+        AuthorizationCodes = new PsaAuthorizationCodes(Time);
         ApiUrl = new Uri(baseAddress, "psa/api/connectedcar/v4");
         RemoteTokenUrl = new Uri(ApiUrl + "/virtualkey/remoteaccess/token");
         Identity = new PsaIdentityProvider(Time, options.PsaAccessTokenLifetime);
@@ -58,6 +68,12 @@ public sealed class PsaCloud
 
     /// <summary>OAuth token endpoint (configure as Psa:TokenUrl).</summary>
     public Uri TokenUrl { get; }
+
+    /// <summary>The login page of the browser login (configure as Psa:AuthorizeUrl).</summary>
+    public Uri AuthorizeUrl { get; }
+
+    /// <summary>Where the customer id is read after a browser login (configure as Psa:CarAssociationsUrl).</summary>
+    public Uri CarAssociationsUrl { get; }
 
     /// <summary>Connected-car v4 root, no trailing slash (configure as Psa:ApiUrl).</summary>
     public Uri ApiUrl { get; }
@@ -88,6 +104,7 @@ public sealed class PsaCloud
 
     internal TimeProvider Time { get; }
     internal PsaIdentityProvider Identity { get; }
+    internal PsaAuthorizationCodes AuthorizationCodes { get; }
     internal PsaRemoteAccess RemoteAccess { get; }
     internal IReadOnlyList<PsaVehicle> Vehicles { get; }
     internal CancellationToken Stopping => stopping.Token;
@@ -131,6 +148,7 @@ public sealed class PsaCloud
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         PsaHttpApi.Map(endpoints, this);
+        PsaLoginPage.Map(endpoints, this);
         PsaControlApi.Map(endpoints, this);
     }
 

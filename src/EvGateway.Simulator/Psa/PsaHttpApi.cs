@@ -17,7 +17,7 @@ internal static class PsaHttpApi
 
     public static void Map(IEndpointRouteBuilder endpoints, PsaCloud cloud)
     {
-        endpoints.MapPost(cloud.TokenUrl.AbsolutePath, (HttpRequest request) => RefreshAccessToken(request, cloud));
+        endpoints.MapPost(cloud.TokenUrl.AbsolutePath, (HttpRequest request) => GrantTokens(request, cloud));
 
         var api = endpoints.MapGroup(cloud.ApiUrl.AbsolutePath);
         api.AddEndpointFilter((context, next) => GuardAsync(context, next, cloud));
@@ -31,7 +31,7 @@ internal static class PsaHttpApi
         api.MapPost("/virtualkey/remoteaccess/token", (HttpRequest request) => RefreshRemoteToken(request, cloud));
     }
 
-    private static async Task<IResult> RefreshAccessToken(HttpRequest request, PsaCloud cloud)
+    private static async Task<IResult> GrantTokens(HttpRequest request, PsaCloud cloud)
     {
         if (!HasDemoClientCredentials(request))
         {
@@ -40,9 +40,15 @@ internal static class PsaHttpApi
         }
 
         var form = await ReadParametersAsync(request);
+        if (form.GetValueOrDefault("grant_type") == "authorization_code")
+        {
+            return PsaLoginPage.ExchangeCode(form, cloud);
+        }
+
         if (form.GetValueOrDefault("grant_type") != "refresh_token")
         {
-            return Json(PsaDocuments.OAuthError("unsupported_grant_type", "Only refresh_token is supported here"), StatusCodes.Status400BadRequest);
+            return Json(PsaDocuments.OAuthError("unsupported_grant_type", "Only refresh_token and authorization_code are supported here"),
+                StatusCodes.Status400BadRequest);
         }
 
         var grant = cloud.Identity.Refresh(form.GetValueOrDefault("refresh_token"));
@@ -82,25 +88,28 @@ internal static class PsaHttpApi
             return await FaultAsync(http, fault, cloud.Stopping);
         }
 
-        if (!cloud.Identity.IsValidAccessToken(BearerToken(http.Request)))
+        // The remote-token call is made by the virtual-key SDK, which does not always send the realm; the data calls must.
+        var isDataCall = template?.Contains("/user/", StringComparison.Ordinal) == true;
+        return Refusal(http.Request, cloud, realmRequired: isDataCall) ?? await next(context);
+    }
+
+    /// <summary>The API gateway's checks of the caller (access token, client id, realm); null when the call may pass.</summary>
+    internal static IResult? Refusal(HttpRequest request, PsaCloud cloud, bool realmRequired)
+    {
+        if (!cloud.Identity.IsValidAccessToken(BearerToken(request)))
         {
             return Json(PsaDocuments.Unauthorized(), StatusCodes.Status401Unauthorized);
         }
 
-        if (http.Request.Query["client_id"] != PsaCloud.DemoClientId)
+        if (request.Query["client_id"] != PsaCloud.DemoClientId)
         {
             return Json(PsaDocuments.ApiError(401, "Unauthorized", "Client id not registered."), StatusCodes.Status401Unauthorized);
         }
 
-        // The remote-token call is made by the virtual-key SDK, which does not always send the realm; the data calls must.
-        var realm = http.Request.Headers["x-introspect-realm"].ToString();
-        var isDataCall = template?.Contains("/user/", StringComparison.Ordinal) == true;
-        if ((isDataCall || realm.Length > 0) && realm != PsaCloud.Realm)
-        {
-            return Json(PsaDocuments.ApiError(403, "Forbidden", "Realm is not valid for this token"), StatusCodes.Status403Forbidden);
-        }
-
-        return await next(context);
+        var realm = request.Headers["x-introspect-realm"].ToString();
+        return (realmRequired || realm.Length > 0) && realm != PsaCloud.Realm
+            ? Json(PsaDocuments.ApiError(403, "Forbidden", "Realm is not valid for this token"), StatusCodes.Status403Forbidden)
+            : null;
     }
 
     private static async Task<IResult> FaultAsync(HttpContext http, PsaFault fault, CancellationToken stopping)
@@ -194,9 +203,9 @@ internal static class PsaHttpApi
         return Json(body, StatusCodes.Status429TooManyRequests);
     }
 
-    private static IResult Hal(JsonNode body, int status = StatusCodes.Status200OK) =>
+    internal static IResult Hal(JsonNode body, int status = StatusCodes.Status200OK) =>
         Results.Content(body.ToJsonString(), HalJson, Encoding.UTF8, status);
 
-    private static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
+    internal static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
         Results.Content(body.ToJsonString(), "application/json", Encoding.UTF8, status);
 }

@@ -126,6 +126,16 @@ internal sealed class PsaIdentityProvider(TimeProvider time, TimeSpan accessToke
         }
     }
 
+    /// <summary>A browser login's code was exchanged: a new session, whose refresh token is the one to present next.</summary>
+    public GrantResult StartSession()
+    {
+        lock (gate)
+        {
+            currentRefreshToken = Guid.NewGuid().ToString();
+            return GrantResult.Issued(accessTokens.Issue(accessTokenLifetime), currentRefreshToken, accessTokenLifetime);
+        }
+    }
+
     public bool IsValidAccessToken(string? token)
     {
         lock (gate)

@@ -53,6 +53,8 @@ public static class DemoMode
         ["Psa:RemoteRefreshToken"] = PsaCloud.DemoRemoteRefreshToken,
         ["Psa:CustomerId"] = PsaCloud.DemoCustomerId,
         ["Psa:TokenUrl"] = simulator.Psa.TokenUrl.ToString(),
+        ["Psa:AuthorizeUrl"] = simulator.Psa.AuthorizeUrl.ToString(),
+        ["Psa:CarAssociationsUrl"] = simulator.Psa.CarAssociationsUrl.ToString(),
         ["Psa:ApiUrl"] = simulator.Psa.ApiUrl.ToString(),
         ["Psa:RemoteTokenUrl"] = simulator.Psa.RemoteTokenUrl.ToString(),
         ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,

@@ -115,11 +115,12 @@ public sealed partial class PsaRulesTests
     public void The_brand_decides_realm_token_url_and_customer_prefix(PsaBrand brand, string customerId, string fullCustomerId,
         string realm, string tokenUrl)
     {
-        var options = new PsaOptions { Brand = brand, CustomerId = customerId };
+        var options = new PsaOptions();
+        var profile = PsaBrandProfile.Of(brand);
 
-        Assert.Equal(fullCustomerId, options.FullCustomerId);
-        Assert.Equal(realm, options.Realm);
-        Assert.Equal(new Uri(tokenUrl), options.EffectiveTokenUrl);
+        Assert.Equal(fullCustomerId, profile.FullCustomerId(customerId));
+        Assert.Equal(realm, profile.Realm);
+        Assert.Equal(new Uri(tokenUrl), options.TokenUrlFor(brand));
         Assert.Equal(new Uri("https://api.groupe-psa.com/connectedcar/v4/virtualkey/remoteaccess/token"), options.EffectiveRemoteTokenUrl);
     }
 

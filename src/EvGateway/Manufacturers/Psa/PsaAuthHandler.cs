@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;
 
@@ -8,16 +7,16 @@ namespace EvGateway.Manufacturers.Psa;
 /// Adds what every connected-car call needs (Bearer token, realm header, client_id query, HAL Accept). A 401 means the
 /// token died early: refresh once and replay once; a second 401 goes back to the caller.
 /// </summary>
-internal sealed class PsaAuthHandler(PsaTokenProvider tokens, IOptions<PsaOptions> options) : DelegatingHandler
+internal sealed class PsaAuthHandler(PsaTokenProvider tokens, PsaAccount account) : DelegatingHandler
 {
     private static readonly MediaTypeWithQualityHeaderValue Hal = new("application/hal+json");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        request.RequestUri = WithClientId(request.RequestUri!, settings.ClientId);
+        var client = account.Client;
+        request.RequestUri = WithClientId(request.RequestUri!, client.ClientId);
         request.Headers.Remove("x-introspect-realm");
-        request.Headers.Add("x-introspect-realm", settings.Realm);
+        request.Headers.Add("x-introspect-realm", client.Realm);
         if (!request.Headers.Accept.Contains(Hal))
         {
             request.Headers.Accept.Add(Hal);

@@ -25,6 +25,9 @@ internal sealed record PsaTokenResponse(
 
 internal sealed record PsaErrorResponse([property: JsonPropertyName("error")] string? Error);
 
+/// <param name="Customer">"AP-ACNT...": the customer id the MQTT topics carry.</param>
+internal sealed record PsaCarAssociationDto(string? Customer);
+
 internal sealed record PsaVehicleList([property: JsonPropertyName("_embedded")] PsaVehicleListEmbedded? Embedded);
 
 internal sealed record PsaVehicleListEmbedded(IReadOnlyList<PsaVehicleDto>? Vehicles);

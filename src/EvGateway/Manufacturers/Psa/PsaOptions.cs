@@ -12,7 +12,10 @@ public sealed class PsaOptions
     public string ClientId { get; set; } = "";
     public string ClientSecret { get; set; } = "";
 
-    /// <summary>The seed refresh token; once rotated, the token in the data directory wins (see PsaTokenStore).</summary>
+    /// <summary>
+    /// The seed refresh token; once rotated, or once the owner logged in in the browser, the token in the data directory
+    /// wins (see PsaTokenStore). Empty = not connected until that browser login.
+    /// </summary>
     public string RefreshToken { get; set; } = "";
 
     /// <summary>"AP-ACNT..." or the bare account id, which gets the brand's prefix.</summary>
@@ -20,6 +23,15 @@ public sealed class PsaOptions
 
     /// <summary>Empty = the brand's identity server.</summary>
     public string? TokenUrl { get; set; }
+
+    /// <summary>Two-letter country of the account: the browser login's redirect URI ends with it (psa.md §1b).</summary>
+    public string Country { get; set; } = "FR";
+
+    /// <summary>Empty = the brand's identity server.</summary>
+    public string? AuthorizeUrl { get; set; }
+
+    /// <summary>Where the browser login reads the account's customer id (psa.md §1b step 4).</summary>
+    public string CarAssociationsUrl { get; set; } = "https://api.groupe-psa.com/applications/cvs/v4/mauv/car-associations";
 
     public string ApiUrl { get; set; } = "https://api.groupe-psa.com/connectedcar/v4";
 
@@ -36,57 +48,28 @@ public sealed class PsaOptions
     /// <summary>"HH:mm": where charging is pushed to when it is stopped and the car's own delayed hour is unknown.</summary>
     public string DefaultDelayedChargeStart { get; set; } = "22:30";
 
-    /// <summary>True when an account is named; without one the adapter serves no cars.</summary>
+    /// <summary>True when the settings name an account; without one the adapter waits for a browser login.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(RefreshToken);
 
     public bool RemoteCommandsConfigured => IsConfigured && !string.IsNullOrWhiteSpace(RemoteRefreshToken);
-
-    public string Realm => Brand switch
-    {
-        PsaBrand.Peugeot => "clientsB2CPeugeot",
-        PsaBrand.Citroen => "clientsB2CCitroen",
-        PsaBrand.DS => "clientsB2CDS",
-        PsaBrand.Opel => "clientsB2COpel",
-        PsaBrand.Vauxhall => "clientsB2CVauxhall",
-        _ => throw new ArgumentOutOfRangeException(nameof(Brand), Brand, null),
-    };
-
-    public Uri EffectiveTokenUrl => new(string.IsNullOrWhiteSpace(TokenUrl) ? DefaultTokenUrl(Brand) : TokenUrl);
 
     public Uri EffectiveRemoteTokenUrl => new(string.IsNullOrWhiteSpace(RemoteTokenUrl)
         ? $"{ApiUrl.TrimEnd('/')}/virtualkey/remoteaccess/token"
         : RemoteTokenUrl);
 
-    /// <summary>The customer id the MQTT topics and envelopes carry: brand prefix + account id.</summary>
-    public string FullCustomerId
-    {
-        get
-        {
-            var id = CustomerId.Trim();
-            return id.Length > 3 && id[2] == '-' ? id : $"{CustomerPrefix(Brand)}{id}";
-        }
-    }
-
     public TimeSpan CommandTimeout => TimeSpan.FromSeconds(CommandTimeoutSeconds);
 
     public TimeOnly DefaultDelayedStart => TimeOnly.ParseExact(DefaultDelayedChargeStart, "HH:mm", CultureInfo.InvariantCulture);
 
-    private static string DefaultTokenUrl(PsaBrand brand) => brand switch
-    {
-        PsaBrand.Peugeot => "https://idpcvs.peugeot.com/am/oauth2/access_token",
-        PsaBrand.Citroen => "https://idpcvs.citroen.com/am/oauth2/access_token",
-        PsaBrand.DS => "https://idpcvs.driveds.com/am/oauth2/access_token",
-        PsaBrand.Opel => "https://idpcvs.opel.com/am/oauth2/access_token",
-        PsaBrand.Vauxhall => "https://idpcvs.vauxhall.co.uk/am/oauth2/access_token",
-        _ => throw new ArgumentOutOfRangeException(nameof(brand), brand, null),
-    };
+    /// <summary>A brand's token endpoint, unless Psa:TokenUrl points elsewhere (the simulator, a proxy).</summary>
+    public Uri TokenUrlFor(PsaBrand brand) =>
+        string.IsNullOrWhiteSpace(TokenUrl) ? PsaBrandProfile.Of(brand).TokenUrl : new Uri(TokenUrl);
 
-    private static string CustomerPrefix(PsaBrand brand) => brand switch
-    {
-        PsaBrand.Peugeot => "AP-",
-        PsaBrand.Citroen or PsaBrand.DS => "AC-",
-        _ => "OV-",
-    };
+    /// <summary>A brand's login page, unless Psa:AuthorizeUrl points elsewhere.</summary>
+    public Uri AuthorizeUrlFor(PsaBrand brand) =>
+        string.IsNullOrWhiteSpace(AuthorizeUrl) ? PsaBrandProfile.Of(brand).AuthorizeUrl : new Uri(AuthorizeUrl);
+
+    internal static bool IsCountryCode(string? value) => value is { Length: 2 } && value.All(char.IsAsciiLetter);
 }
 
 public sealed class PsaMqttOptions
@@ -111,23 +94,26 @@ internal sealed class PsaOptionsValidator : IValidateOptions<PsaOptions>
     public ValidateOptionsResult Validate(string? name, PsaOptions options)
     {
         var failures = new List<string>();
-        if (!options.IsConfigured)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
-        Require(string.IsNullOrWhiteSpace(options.ClientId), "Psa:ClientId is required.");
-        Require(string.IsNullOrWhiteSpace(options.ClientSecret), "Psa:ClientSecret is required.");
-        Require(string.IsNullOrWhiteSpace(options.RefreshToken), "Psa:RefreshToken is required.");
+        // The shapes are checked even before an account is named (the defaults pass): the browser login uses them.
         Require(!Enum.IsDefined(options.Brand), "Psa:Brand must be Peugeot, Citroen, DS, Opel or Vauxhall.");
         Require(!IsAbsoluteHttpUrl(options.ApiUrl), "Psa:ApiUrl must be an absolute http(s) URL.");
         Require(!string.IsNullOrWhiteSpace(options.TokenUrl) && !IsAbsoluteHttpUrl(options.TokenUrl),
             "Psa:TokenUrl must be an absolute http(s) URL.");
         Require(!string.IsNullOrWhiteSpace(options.RemoteTokenUrl) && !IsAbsoluteHttpUrl(options.RemoteTokenUrl),
             "Psa:RemoteTokenUrl must be an absolute http(s) URL.");
+        Require(!string.IsNullOrWhiteSpace(options.AuthorizeUrl) && !IsAbsoluteHttpUrl(options.AuthorizeUrl),
+            "Psa:AuthorizeUrl must be an absolute http(s) URL.");
+        Require(!IsAbsoluteHttpUrl(options.CarAssociationsUrl), "Psa:CarAssociationsUrl must be an absolute http(s) URL.");
+        Require(!PsaOptions.IsCountryCode(options.Country), "Psa:Country must be a two-letter country code such as FR.");
         Require(options.CommandTimeoutSeconds is < 1 or > 600, "Psa:CommandTimeoutSeconds must be between 1 and 600.");
         Require(!TimeOnly.TryParseExact(options.DefaultDelayedChargeStart, "HH:mm", CultureInfo.InvariantCulture,
             DateTimeStyles.None, out _), "Psa:DefaultDelayedChargeStart must be a time of day \"HH:mm\".");
+        if (options.IsConfigured)
+        {
+            Require(string.IsNullOrWhiteSpace(options.ClientId), "Psa:ClientId is required with Psa:RefreshToken.");
+            Require(string.IsNullOrWhiteSpace(options.ClientSecret), "Psa:ClientSecret is required with Psa:RefreshToken.");
+        }
+
         if (options.RemoteCommandsConfigured)
         {
             Require(string.IsNullOrWhiteSpace(options.CustomerId), "Psa:CustomerId is required for remote commands.");

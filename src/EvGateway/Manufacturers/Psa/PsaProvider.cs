@@ -18,7 +18,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     private readonly IPsaConnectedCarApi api;
     private readonly PsaTokenProvider tokens;
-    private readonly PsaOptions options;
+    private readonly PsaAccount account;
     private readonly TimeProvider time;
     private readonly PsaRemoteCommands? remoteCommands;
     private readonly PsaMqttConnection? connection;
@@ -27,16 +27,17 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     private readonly SemaphoreSlim vehicleListGate = new(1, 1);
     private VehicleList? vehicleList;
 
-    public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, IOptions<PsaOptions> options, TimeProvider time,
-        PsaRemoteCommands? remoteCommands = null, PsaMqttConnection? connection = null)
+    public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, PsaAccount account, IOptions<PsaOptions> options,
+        TimeProvider time, PsaRemoteCommands? remoteCommands = null, PsaMqttConnection? connection = null)
     {
         this.api = api;
         this.tokens = tokens;
-        this.options = options.Value;
+        this.account = account;
         this.time = time;
         // Without a remote refresh token the account is read-only: the MQTT side stays idle.
-        this.remoteCommands = this.options.RemoteCommandsConfigured ? remoteCommands : null;
-        this.connection = this.options.RemoteCommandsConfigured ? connection : null;
+        var remote = options.Value.RemoteCommandsConfigured;
+        this.remoteCommands = remote ? remoteCommands : null;
+        this.connection = remote ? connection : null;
         if (this.connection is not null)
         {
             this.connection.CarEventReceived += OnCarEvent;
@@ -45,7 +46,8 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public string Maker => MakerName;
 
-    public bool IsConfigured => options.IsConfigured;
+    /// <summary>From the settings' refresh token, or from the moment a browser login connects an account.</summary>
+    public bool IsConfigured => tokens.HasRefreshToken;
 
     /// <summary>
     /// PSA cars push their status over MQTT and reads cost no hourly quota, so charge control may look every 30 s. Data
@@ -115,6 +117,14 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         return outcome;
     }
 
+    /// <summary>Another account was just connected: what was known about the previous one's cars no longer applies.</summary>
+    internal void ForgetCars()
+    {
+        vehicleList = null;
+        lastStatus.Clear();
+        delayedProgramme.Clear();
+    }
+
     /// <summary>
     /// Whether the car's delayed-charge programme is armed, as its last charge event said or the last /VehCharge
     /// sent through this gateway set it; null when neither is known (the REST status does not tell).
@@ -131,7 +141,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         return new Vehicle(
             dto.Vin!.Trim(),
             MakerName,
-            PsaVehicleCatalog.NormalizeBrand(dto.Brand, options.Brand),
+            PsaVehicleCatalog.NormalizeBrand(dto.Brand, account.Client.Brand),
             model,
             ModelCode: null,
             PsaVehicleCatalog.Capabilities(remoteCommands is not null),
@@ -166,7 +176,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         return new VehicleStatus
         {
             Vin = vin,
-            Brand = vehicle?.Brand ?? options.Brand.ToString(),
+            Brand = vehicle?.Brand ?? account.Client.Brand.ToString(),
             Model = vehicle?.Model ?? "unknown",
         };
     }

@@ -12,7 +12,8 @@ namespace EvGateway.Manufacturers.Psa;
 public static class PsaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the PSA adapter. It serves cars once `Psa:RefreshToken` is set, and sends remote commands (MQTT) when
+    /// Registers the PSA adapter. It serves cars once an account is named: `Psa:RefreshToken`, or the login in the owner's
+    /// browser the data directory holds (see <see cref="PsaBrowserLogin"/>); it sends remote commands (MQTT) when
     /// `Psa:RemoteRefreshToken` is set as well.
     /// </summary>
     public static IServiceCollection AddPsa(this IServiceCollection services, IConfiguration configuration)
@@ -24,15 +25,22 @@ public static class PsaServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PsaOptions>, PsaOptionsValidator>());
 
         services.AddSingleton<PsaTokenStore>();
+        services.AddSingleton<PsaAccount>();
         services.AddSingleton<PsaRefreshGuard>();
         services.AddSingleton<PsaTokenProvider>();
         services.AddTransient<PsaAuthHandler>();
 
         services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForTokens);
         services.AddSingleton<PsaOAuthClient>();
-        services.AddRefitGeneratedClient<IPsaConnectedCarApi>(new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)))
+        var refit = new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options));
+        services.AddRefitGeneratedClient<IPsaConnectedCarApi>(refit)
             .ConfigureHttpClient((provider, http) =>
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.ApiUrl.TrimEnd('/')))
+            .AddHttpMessageHandler<PsaAuthHandler>()
+            .AddStandardResilienceHandler(TuneForPsa);
+        services.AddRefitGeneratedClient<IPsaCarAssociationsApi>(refit)
+            .ConfigureHttpClient((provider, http) =>
+                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.CarAssociationsUrl))
             .AddHttpMessageHandler<PsaAuthHandler>()
             .AddStandardResilienceHandler(TuneForPsa);
 
@@ -47,12 +55,15 @@ public static class PsaServiceCollectionExtensions
         services.AddSingleton<PsaProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
         services.AddSingleton<IDelayedChargeStart, PsaDelayedChargeStart>();
+        services.AddSingleton<PsaBrowserLogin>();
         services.AddHostedService<PsaSessionService>();
         return services;
     }
 
     private static bool IsConfigured(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[$"{PsaOptions.SectionName}:{nameof(PsaOptions.RefreshToken)}"]);
+        !string.IsNullOrWhiteSpace(configuration[$"{PsaOptions.SectionName}:{nameof(PsaOptions.RefreshToken)}"])
+        || PsaTokenStore.HoldsRefreshToken(
+            configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.DataDirectory)}"] ?? new GatewayOptions().DataDirectory);
 
     /// <summary>How long a token call may take before it is given up.</summary>
     internal static readonly TimeSpan TokenAttemptTimeout = TimeSpan.FromSeconds(60);

@@ -8,7 +8,8 @@ namespace EvGateway.Manufacturers.Psa;
 
 /// <summary>
 /// Logs in at start so health reports the truth before the first request, and keeps the MQTT session up (when remote
-/// commands are configured) so the cars' pushed events arrive even while nobody sends a command.
+/// commands are configured) so the cars' pushed events arrive even while nobody sends a command. An account connected
+/// later in the browser is picked up at the next check.
 /// </summary>
 internal sealed partial class PsaSessionService(
     PsaTokenProvider tokens,
@@ -21,20 +22,19 @@ internal sealed partial class PsaSessionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.IsConfigured)
-        {
-            return;
-        }
-
         var remote = options.Value.RemoteCommandsConfigured;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await tokens.GetAccessTokenAsync(stoppingToken);
-                if (remote)
+                // Until the owner connects an account there is nothing to check, and nothing worth a warning a minute.
+                if (tokens.HasRefreshToken)
                 {
-                    await connection.EnsureConnectedAsync(stoppingToken);
+                    await tokens.GetAccessTokenAsync(stoppingToken);
+                    if (remote)
+                    {
+                        await connection.EnsureConnectedAsync(stoppingToken);
+                    }
                 }
             }
             catch (GatewayException failure)

@@ -16,11 +16,17 @@ internal sealed partial class PsaTokenProvider(
     ILogger<PsaTokenProvider> logger)
 {
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
+    private const string NotConnectedReason = "not connected yet; log in in the browser (setup page) or set Psa:RefreshToken";
 
     private readonly SemaphoreSlim refreshGate = new(1, 1);
     private AccessToken? current;
 
-    public ProviderHealth Health { get; private set; } = ProviderHealth.Starting;
+    public ProviderHealth Health { get; private set; } = store.RefreshToken.Length == 0
+        ? new ProviderHealth(ProviderHealthState.Failing, NotConnectedReason)
+        : ProviderHealth.Starting;
+
+    /// <summary>False until an account is connected: nothing to refresh, so no cloud call is made.</summary>
+    public bool HasRefreshToken => store.RefreshToken.Length > 0;
 
     /// <summary>Raised after every successful refresh so long-lived connections (MQTT) can move to the new token.</summary>
     public event Action? TokenRefreshed;
@@ -50,6 +56,11 @@ internal sealed partial class PsaTokenProvider(
                 throw LoginNeeded();
             }
 
+            if (!HasRefreshToken)
+            {
+                throw GatewayException.InvalidCredentials(PsaProvider.MakerName, NotConnectedReason);
+            }
+
             guard.Acquire();
             PsaTokenResponse answer;
             try
@@ -70,14 +81,8 @@ internal sealed partial class PsaTokenProvider(
             }
 
             await store.SaveRefreshTokenAsync(answer.RefreshToken!);
-            var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 3599);
-            // Renew a little early so a token never dies mid-request, but never so early that a short-lived one is useless.
-            var margin = lifetime / 10 < ExpiryMargin ? lifetime / 10 : ExpiryMargin;
-            current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
-            Health = ProviderHealth.LoggedIn;
-            LogRefreshed(logger, lifetime.TotalSeconds);
-            TokenRefreshed?.Invoke();
-            return current.Value;
+            LogRefreshed(logger, Adopt(answer).TotalSeconds);
+            return current!.Value;
         }
         finally
         {
@@ -85,9 +90,39 @@ internal sealed partial class PsaTokenProvider(
         }
     }
 
+    /// <summary>
+    /// Switches to the account a browser login just connected: its tokens (the code exchange's answer, so no refresh is
+    /// spent) and its app credentials are stored, and every caller from now on gets its access token.
+    /// </summary>
+    public async Task ConnectAsync(PsaStoredLogin login, PsaTokenResponse answer)
+    {
+        // Not cancellable: the code is spent, so these tokens are the only way into the account.
+        await refreshGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            await store.SaveLoginAsync(login, answer.RefreshToken!);
+            LogConnected(logger, login.Brand, Adopt(answer).TotalSeconds);
+        }
+        finally
+        {
+            refreshGate.Release();
+        }
+    }
+
+    private TimeSpan Adopt(PsaTokenResponse answer)
+    {
+        var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 3599);
+        // Renew a little early so a token never dies mid-request, but never so early that a short-lived one is useless.
+        var margin = lifetime / 10 < ExpiryMargin ? lifetime / 10 : ExpiryMargin;
+        current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
+        Health = ProviderHealth.LoggedIn;
+        TokenRefreshed?.Invoke();
+        return lifetime;
+    }
+
     private GatewayException LoginNeeded()
     {
-        const string reason = "the refresh token was refused; log in again and set Psa:RefreshToken";
+        const string reason = "the refresh token was refused; log in again in the browser (setup page) or set a new Psa:RefreshToken";
         Health = new ProviderHealth(ProviderHealthState.Failing, reason);
         return GatewayException.InvalidCredentials(PsaProvider.MakerName, reason);
     }
@@ -95,7 +130,10 @@ internal sealed partial class PsaTokenProvider(
     [LoggerMessage(LogLevel.Information, "PSA access token refreshed; valid for {LifetimeSeconds} s")]
     private static partial void LogRefreshed(ILogger logger, double lifetimeSeconds);
 
-    [LoggerMessage(LogLevel.Error, "PSA refused the refresh token (invalid_grant); no further refresh until Psa:RefreshToken changes")]
+    [LoggerMessage(LogLevel.Information, "PSA {Brand} account connected by a browser login; access token valid for {LifetimeSeconds} s")]
+    private static partial void LogConnected(ILogger logger, PsaBrand brand, double lifetimeSeconds);
+
+    [LoggerMessage(LogLevel.Error, "PSA refused the refresh token (invalid_grant); no further refresh until a new login or Psa:RefreshToken changes")]
     private static partial void LogLoginRejected(ILogger logger);
 
     private sealed record AccessToken(string Value, DateTimeOffset RenewAt)

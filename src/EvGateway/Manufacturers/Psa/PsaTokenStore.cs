@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ namespace EvGateway.Manufacturers.Psa;
 /// The rotated refresh tokens in `{DataDirectory}/psa-tokens.json`. PSA kills a refresh token as soon as it hands out
 /// the next one, so the newest must survive a restart. A stored token wins over the configured seed unless the seed
 /// changed since (the file keeps a hash of the seed, never the seed itself), which is how a user re-logs in, at start
-/// or by editing the configuration while the gateway runs.
+/// or by editing the configuration while the gateway runs; removing the seed keeps the stored token. A login in the
+/// owner's browser is stored here too, with the app credentials its tokens belong to.
 /// </summary>
 internal sealed class PsaTokenStore : IDisposable
 {
@@ -36,6 +38,18 @@ internal sealed class PsaTokenStore : IDisposable
             lock (gate)
             {
                 return tokens.RefreshToken;
+            }
+        }
+    }
+
+    /// <summary>The account connected in the owner's browser, or null when the tokens come from the settings.</summary>
+    public PsaStoredLogin? Login
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.Login;
             }
         }
     }
@@ -76,6 +90,13 @@ internal sealed class PsaTokenStore : IDisposable
 
     public Task SaveRefreshTokenAsync(string refreshToken) =>
         UpdateAsync(t => t with { RefreshToken = refreshToken, RefreshTokenRejected = false });
+
+    /// <summary>A browser login replaces the account: its refresh token and app credentials, in one write.</summary>
+    public Task SaveLoginAsync(PsaStoredLogin login, string refreshToken) =>
+        UpdateAsync(t => t with { RefreshToken = refreshToken, RefreshTokenRejected = false, Login = login });
+
+    public Task SaveCustomerIdAsync(string customerId) =>
+        UpdateAsync(t => t.Login is null ? t : t with { Login = t.Login with { CustomerId = customerId } });
 
     public Task SaveRemoteRefreshTokenAsync(string remoteRefreshToken) =>
         UpdateAsync(t => t with { RemoteRefreshToken = remoteRefreshToken, RemoteRefreshTokenRejected = false });
@@ -122,6 +143,10 @@ internal sealed class PsaTokenStore : IDisposable
         writeGate.Dispose();
     }
 
+    /// <summary>Whether a data directory holds a refresh token, so the adapter has an account without any setting.</summary>
+    public static bool HoldsRefreshToken(string dataDirectory) =>
+        Load(Path.Combine(dataDirectory, FileName)) is { RefreshToken.Length: > 0 };
+
     private static StoredTokens? Load(string path)
     {
         try
@@ -139,7 +164,8 @@ internal sealed class PsaTokenStore : IDisposable
     {
         var seedHash = Hash(options.RefreshToken);
         var remoteSeedHash = Hash(options.RemoteRefreshToken);
-        var keepStored = stored is not null && stored.SeedHash == seedHash && !string.IsNullOrEmpty(stored.RefreshToken);
+        var keepStored = stored is not null && !string.IsNullOrEmpty(stored.RefreshToken)
+                         && (stored.SeedHash == seedHash || string.IsNullOrWhiteSpace(options.RefreshToken));
         var keepStoredRemote = stored is not null && stored.RemoteSeedHash == remoteSeedHash
                                && !string.IsNullOrEmpty(stored.RemoteRefreshToken);
         return new StoredTokens(
@@ -148,7 +174,8 @@ internal sealed class PsaTokenStore : IDisposable
             keepStored && stored!.RefreshTokenRejected,
             keepStoredRemote ? stored!.RemoteRefreshToken : NullIfEmpty(options.RemoteRefreshToken),
             remoteSeedHash,
-            keepStoredRemote && stored!.RemoteRefreshTokenRejected);
+            keepStoredRemote && stored!.RemoteRefreshTokenRejected,
+            keepStored ? stored!.Login : null);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -162,8 +189,23 @@ internal sealed class PsaTokenStore : IDisposable
         bool RefreshTokenRejected,
         string? RemoteRefreshToken,
         string RemoteSeedHash,
-        bool RemoteRefreshTokenRejected)
+        bool RemoteRefreshTokenRejected,
+        PsaStoredLogin? Login = null)
     {
         public override string ToString() => nameof(StoredTokens);
     }
+}
+
+/// <summary>
+/// An account connected in the owner's browser: which app it logged in through, and who it is (the customer id as
+/// car-associations gives it, "AP-ACNT...", null until read).
+/// </summary>
+internal sealed record PsaStoredLogin(
+    [property: JsonConverter(typeof(JsonStringEnumConverter<PsaBrand>))] PsaBrand Brand,
+    string Country,
+    string ClientId,
+    string ClientSecret,
+    string? CustomerId)
+{
+    public override string ToString() => $"{nameof(PsaStoredLogin)} {{ Brand = {Brand}, Country = {Country} }}";
 }

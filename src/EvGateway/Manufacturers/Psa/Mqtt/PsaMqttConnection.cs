@@ -23,6 +23,7 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
     private readonly MqttClientFactory factory = new();
     private readonly IMqttClient client;
     private readonly PsaOptions options;
+    private readonly PsaAccount account;
     private readonly PsaTokenProvider tokens;
     private readonly TimeProvider time;
     private readonly ILogger<PsaMqttConnection> logger;
@@ -31,10 +32,12 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
     private readonly string clientId = $"evgateway-{Guid.NewGuid():N}";
     private string? connectedWith;
 
-    public PsaMqttConnection(IOptions<PsaOptions> options, PsaTokenProvider tokens, TimeProvider time, ILogger<PsaMqttConnection> logger)
+    public PsaMqttConnection(IOptions<PsaOptions> options, PsaAccount account, PsaTokenProvider tokens, TimeProvider time,
+        ILogger<PsaMqttConnection> logger)
     {
         this.time = time;
         this.options = options.Value;
+        this.account = account;
         this.tokens = tokens;
         this.logger = logger;
         client = factory.CreateMqttClient();
@@ -46,7 +49,7 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
 
     public bool IsConnected => client.IsConnected;
 
-    private string ReplyTopicFilter => $"psa/RemoteServices/to/cid/{options.FullCustomerId}/#";
+    private string ReplyTopicFilter => $"psa/RemoteServices/to/cid/{account.FullCustomerId}/#";
 
     public async Task EnsureConnectedAsync(CancellationToken cancellationToken)
     {
@@ -111,7 +114,7 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
         {
             await EnsureConnectedAsync(linked.Token);
             var message = new MqttApplicationMessageBuilder()
-                .WithTopic($"psa/RemoteServices/from/cid/{options.FullCustomerId}{service}")
+                .WithTopic($"psa/RemoteServices/from/cid/{account.FullCustomerId}{service}")
                 .WithPayload(JsonSerializer.Serialize(request, PsaMqttJson.Options))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();

@@ -15,6 +15,7 @@ internal sealed partial class PsaRemoteCommands(
     PsaRemoteTokenProvider remoteTokens,
     PsaWakeUpLimiter wakeUps,
     IOptions<PsaOptions> options,
+    PsaAccount account,
     TimeProvider time,
     ILogger<PsaRemoteCommands> logger)
 {
@@ -50,7 +51,7 @@ internal sealed partial class PsaRemoteCommands(
         var now = time.GetUtcNow();
         var request = new PsaRemoteRequest(
             remoteToken,
-            options.Value.FullCustomerId,
+            account.FullCustomerId,
             NewCorrelationId(now),
             now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             vehicle.Vin,
