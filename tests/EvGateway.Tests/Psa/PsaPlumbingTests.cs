@@ -44,7 +44,7 @@ public sealed class PsaPlumbingTests
 
     [Theory]
     [InlineData(PsaOAuthClient.HttpClientName)]
-    [InlineData(Manufacturers.Psa.Mqtt.PsaRemoteTokenProvider.HttpClientName)]
+    [InlineData(EvGateway.Manufacturers.Psa.Mqtt.PsaRemoteTokenProvider.HttpClientName)]
     public async Task Token_calls_wait_for_a_slow_identity_server_far_longer_than_data_calls(string client)
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);
@@ -129,7 +129,7 @@ public sealed class PsaPlumbingTests
             await service.StartAsync(Ct);
         }
 
-        var connection = gateway.Services.GetRequiredService<Manufacturers.Psa.Mqtt.PsaMqttConnection>();
+        var connection = gateway.Services.GetRequiredService<EvGateway.Manufacturers.Psa.Mqtt.PsaMqttConnection>();
         await PsaTestBed.EventuallyAsync(() => connection.IsConnected, Ct);
         Assert.Equal(ProviderHealthState.LoggedIn, gateway.Provider.Health.State);
         foreach (var service in hosted)

@@ -106,7 +106,7 @@ public sealed class PsaRemoteCommandTests
         Assert.Equal(2, unlocks.Count);
         Assert.Equal(outcome.CorrelationId, unlocks[1].Envelope!.Value.GetProperty("correlation_id").GetString());
         Assert.False(bed.Psa.Car(vehicle.Vin).Read().Locked);
-        var stored = await File.ReadAllTextAsync(Path.Combine(bed.DataDirectory, Manufacturers.Psa.PsaTokenStore.FileName), Ct);
+        var stored = await File.ReadAllTextAsync(Path.Combine(bed.DataDirectory, EvGateway.Manufacturers.Psa.PsaTokenStore.FileName), Ct);
         Assert.Contains(bed.Psa.CurrentRemoteRefreshToken, stored, StringComparison.Ordinal);
         await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
     }
