@@ -14,6 +14,9 @@ internal sealed class InWeboKey
     private static readonly int[] SmallPrimes = [.. Enumerable.Range(3, 5000).Where(n => n % 2 != 0
         && Enumerable.Range(1, (int)Math.Sqrt(n) / 2).All(k => n % (2 * k + 1) != 0))];
 
+    // Shared by every simulator in the process (see InWeboServer); the platform's RSA objects are not promised to be
+    // safe for concurrent use.
+    private readonly object gate = new();
     private readonly RSA privateKey;
     private readonly RSA swappedKey;
 
@@ -49,15 +52,24 @@ internal sealed class InWeboKey
     /// What the server sends as Kiw or ms_key: <paramref name="payload"/> cut into pieces a 1024-bit OAEP block can
     /// carry (62 bytes), each encrypted with this key's private exponent.
     /// </summary>
-    public string Wrap(byte[] payload) => string.Concat(payload.Chunk(62)
-        .Select(piece => Convert.ToHexStringLower(swappedKey.Encrypt(piece, RSAEncryptionPadding.OaepSHA256))));
+    public string Wrap(byte[] payload)
+    {
+        lock (gate)
+        {
+            return string.Concat(payload.Chunk(62)
+                .Select(piece => Convert.ToHexStringLower(swappedKey.Encrypt(piece, RSAEncryptionPadding.OaepSHA256))));
+        }
+    }
 
     /// <summary>Opens what a client encrypted to this key; null when it is not a valid ciphertext for it.</summary>
     public byte[]? Open(string cipherHex)
     {
         try
         {
-            return privateKey.Decrypt(Convert.FromHexString(cipherHex), RSAEncryptionPadding.OaepSHA256);
+            lock (gate)
+            {
+                return privateKey.Decrypt(Convert.FromHexString(cipherHex), RSAEncryptionPadding.OaepSHA256);
+            }
         }
         catch (Exception exception) when (exception is FormatException or CryptographicException)
         {

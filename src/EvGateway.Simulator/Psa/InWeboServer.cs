@@ -18,10 +18,11 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
 
     private const string ServiceId = "3203";
 
-    private readonly object gate = new();
     // The server's keys belong to the service, not to an account; generating them takes a noticeable moment, so every
     // simulator in the process shares one set.
-    private static readonly Lazy<Keys> keys = new(Keys.Generate);
+    private static readonly Lazy<Keys> ServerKeys = new(Keys.Generate);
+
+    private readonly object gate = new();
     private readonly List<(string Code, DateTimeOffset Expires)> smsCodes = [];
     private readonly Dictionary<string, Tool> tools = new(StringComparer.Ordinal);
     private readonly List<(string Otp, DateTimeOffset Expires)> unusedOtps = [];
@@ -111,20 +112,20 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         {
             requests++;
             var action = query.GetValueOrDefault("action");
-            var mode = query.GetValueOrDefault("mode");
+            var refusalRoot = action == "ActionSetup" ? "ActionSetup" : "ActionFinalize";
             if (query.GetValueOrDefault("macid") != AccessId)
             {
-                return Refusal(action == "ActionSetup" ? "ActionSetup" : "ActionFinalize", PsaPairing.BadRequestError);
+                return Refusal(refusalRoot, PsaPairing.BadRequestError);
             }
 
-            return (action, mode) switch
+            return (action, query.GetValueOrDefault("mode")) switch
             {
                 ("ActionSetup", "activate") => SetupActivation(query),
                 ("ActionFinalize", "activate") => FinalizeActivation(query),
                 ("ActionFinalize", "ms") => FinalizeSecret(query),
                 ("ActionSetup", "otp") => SetupOtp(query),
                 ("ActionFinalize", "otp") => FinalizeOtp(query),
-                _ => Refusal(action == "ActionSetup" ? "ActionSetup" : "ActionFinalize", PsaPairing.BadRequestError),
+                _ => Refusal(refusalRoot, PsaPairing.BadRequestError),
             };
         }
     }
@@ -138,8 +139,8 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         }
 
         return Answer("ActionSetup",
-            ("Kiw", keys.Value.Factory.Wrap(Convert.FromHexString(keys.Value.Encryption.ModulusHex))),
-            ("Kfact", keys.Value.Factory.ModulusHex),
+            ("Kiw", ServerKeys.Value.Factory.Wrap(Convert.FromHexString(ServerKeys.Value.Encryption.ModulusHex))),
+            ("Kfact", ServerKeys.Value.Factory.ModulusHex),
             ("pinmode", "1"));
     }
 
@@ -157,8 +158,8 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
             return Refusal("ActionFinalize", "NOK:MAXNBTOOLS");
         }
 
-        var sentPin = keys.Value.Encryption.Open(query.GetValueOrDefault("pin") ?? "");
-        var sentKma = keys.Value.Encryption.Open(query.GetValueOrDefault("Kma") ?? "");
+        var sentPin = ServerKeys.Value.Encryption.Open(query.GetValueOrDefault("pin") ?? "");
+        var sentKma = ServerKeys.Value.Encryption.Open(query.GetValueOrDefault("Kma") ?? "");
         if (serial is null || sentPin is null || Encoding.UTF8.GetString(sentPin) != pin || sentKma is null
             || !sentKma.AsSpan().SequenceEqual(Kma(serial))
             || !ProvesChallenge(query, challenge: "", k0: "", serial, k1: "", pinProof: ""))
@@ -180,7 +181,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         return Answer("ActionFinalize",
             ("id", tool.Id), ("K0", Encrypt(tool.Kma, tool.K0)), ("K1", Encrypt(tool.Kma, tool.K1)), ("Tsync", tool.SyncStamp),
             ("s_n", "1"), ("s_id", ServiceId), ("s_name", "PSA remote services"), ("ms_n", "1"), ("ms_id", tool.MsId),
-            ("ms_key", keys.Value.Factory.Wrap(Convert.FromHexString(keys.Value.Secret.ModulusHex))), ("challenge", tool.Challenge));
+            ("ms_key", ServerKeys.Value.Factory.Wrap(Convert.FromHexString(ServerKeys.Value.Secret.ModulusHex))), ("challenge", tool.Challenge));
     }
 
     private string FinalizeSecret(IReadOnlyDictionary<string, string> query)
@@ -190,7 +191,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
             return Refusal("ActionFinalize", "NOK:FORBIDDEN");
         }
 
-        var secret = keys.Value.Secret.Open(query.GetValueOrDefault("ms_val0") ?? "");
+        var secret = ServerKeys.Value.Secret.Open(query.GetValueOrDefault("ms_val0") ?? "");
         if (query.GetValueOrDefault("ms_n") != "1" || query.GetValueOrDefault("ms_id0") != tool.MsId || secret is not { Length: 16 })
         {
             return Refusal("ActionFinalize", PsaPairing.BadRequestError);

@@ -82,7 +82,7 @@ public sealed partial class InWeboClient
             var alea = RandomHex(16);
             var serial = $"{deviceId}/_/{alea}";
 
-            var setup = await SendAsync(Setup, true,
+            var setup = await SendAsync(Setup, duringActivation: true,
             [
                 new("action", Setup), new("mode", "activate"), new("id", ""), new("lastsync", "0"), new("version", Version),
                 new("macid", AccessId), new("code", smsCode),
@@ -93,7 +93,7 @@ public sealed partial class InWeboClient
             var kiwModulus = Decoded(() => InWeboCrypto.ParseModulus(kiw));
 
             var session = new Session(InWeboCrypto.Kma(pin, serial), toolId: "", lastSync: "0", k0: "", k1: "");
-            var activation = await SendAsync(Finalize, true,
+            var activation = await SendAsync(Finalize, duringActivation: true,
             [
                 new("action", Finalize), new("mode", "activate"), new("id", ""), new("lastsync", "0"), new("version", Version),
                 new("lang", "fr"), new("ack", ""), new("macid", AccessId), new("serial", serial), new("code", smsCode),
@@ -119,7 +119,7 @@ public sealed partial class InWeboClient
             var msModulus = Decoded(() => InWeboCrypto.ParseModulus(InWeboCrypto.UnwrapToHex(Required(activation, "ms_key"), kfactModulus)));
             var secret = randomBytes(16);
             var secretValue = InWeboCrypto.AesEncryptToHex(session.Kma, secret);
-            var ms = await SendAsync(Finalize, true,
+            var ms = await SendAsync(Finalize, duringActivation: true,
             [
                 new("action", Finalize), new("mode", "ms"), new("ms_id0", msId),
                 new("ms_val0", InWeboCrypto.Encrypt(msModulus, secret, randomBytes(InWeboCrypto.OaepSeedLength))),
@@ -214,13 +214,13 @@ public sealed partial class InWeboClient
 
     private async Task<(string Defi, bool Repeat)> OtpRoundAsync(OtpState state, Session session, CancellationToken cancellationToken)
     {
-        var setup = await SendAsync(Setup, false,
+        var setup = await SendAsync(Setup, duringActivation: false,
         [
             new("action", Setup), new("mode", "otp"), new("id", session.ToolId), new("lastsync", session.LastSync),
             new("version", Version), new("macid", state.MacId), new("sid", state.SecretId),
         ], cancellationToken);
         var challenge = Required(setup, "challenge");
-        var answer = await SendAsync(Finalize, false,
+        var answer = await SendAsync(Finalize, duringActivation: false,
         [
             new("action", Finalize), new("mode", "otp"), new("id", session.ToolId), new("lastsync", session.LastSync),
             new("version", Version), new("lang", "fr"), new("ack", ""), new("macid", state.MacId), new("keytype", "0"),
