@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace EvGateway.Simulator;
 
 /// <summary>How a <see cref="CloudSimulator"/> starts. Tests shorten lifetimes and inject a FakeTimeProvider.</summary>
@@ -23,6 +26,15 @@ public sealed class SimulatorOptions
 
     /// <summary>Lifetime of a PSA remote-command (virtual key) token (the real cloud issues 899 s).</summary>
     public TimeSpan PsaRemoteTokenLifetime { get; init; } = TimeSpan.FromSeconds(899);
+
+    /// <summary>
+    /// How long an unused PSA remote-command refresh token stays valid (unknown at PSA; the Home Assistant integration
+    /// assumes about 3 days). After that only a one-time password from the paired soft token gets a new one.
+    /// </summary>
+    public TimeSpan PsaRemoteRefreshTokenIdleLifetime { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>Where the simulated clouds log what a person would otherwise see elsewhere, such as a texted code.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Time zone the simulated cars keep their clocks in: a delayed charge at 22:30 means 22:30 here.</summary>
     public TimeZoneInfo CarTimeZone { get; init; } = TimeZoneInfo.Local;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EvGateway.Simulator.Cars;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Simulator.Psa;
 
@@ -59,7 +60,8 @@ public sealed class PsaCloud
         ApiUrl = new Uri(baseAddress, "psa/api/connectedcar/v4");
         RemoteTokenUrl = new Uri(ApiUrl + "/virtualkey/remoteaccess/token");
         Identity = new PsaIdentityProvider(Time, options.PsaAccessTokenLifetime);
-        RemoteAccess = new PsaRemoteAccess(Time, options.PsaRemoteTokenLifetime);
+        RemoteAccess = new PsaRemoteAccess(Time, options.PsaRemoteTokenLifetime, options.PsaRemoteRefreshTokenIdleLifetime);
+        Pairing = new PsaPairing(Time, baseAddress, options.LoggerFactory.CreateLogger<PsaPairing>());
         Vehicles = CreateDemoVehicles(Time, options.CarTimeZone);
         vehiclesByVin = Vehicles.ToDictionary(v => v.Vin, StringComparer.Ordinal);
         broker = new PsaBroker(mqttPort, Identity.IsValidAccessToken, Record,
@@ -80,6 +82,9 @@ public sealed class PsaCloud
 
     /// <summary>Remote-command token endpoint (configure as Psa:RemoteTokenUrl).</summary>
     public Uri RemoteTokenUrl { get; }
+
+    /// <summary>The SMS + PIN pairing and the inWebo OTP server behind the password grant.</summary>
+    public PsaPairing Pairing { get; }
 
     /// <summary>Loopback port of the MQTT broker (plain TCP, MQTT 3.1.1; configure as Psa:Mqtt:Port).</summary>
     public int MqttPort => broker.Port;
@@ -150,6 +155,7 @@ public sealed class PsaCloud
         PsaHttpApi.Map(endpoints, this);
         PsaLoginPage.Map(endpoints, this);
         PsaControlApi.Map(endpoints, this);
+        PsaPairing.Map(endpoints, this);
     }
 
     internal async Task StartAsync()

@@ -64,12 +64,18 @@ internal static class PsaHttpApi
     private static async Task<IResult> RefreshRemoteToken(HttpRequest request, PsaCloud cloud)
     {
         var parameters = await ReadParametersAsync(request);
-        if (parameters.GetValueOrDefault("grant_type") != "refresh_token")
+        var grant = parameters.GetValueOrDefault("grant_type") switch
         {
-            return Json(PsaDocuments.OAuthError("unsupported_grant_type", "Only refresh_token is supported here"), StatusCodes.Status400BadRequest);
+            "refresh_token" => cloud.RemoteAccess.Refresh(parameters.GetValueOrDefault("refresh_token")),
+            "password" => cloud.Pairing.RedeemOtp(parameters.GetValueOrDefault("password")) ? cloud.RemoteAccess.Issue() : GrantResult.InvalidGrant,
+            _ => null,
+        };
+        if (grant is null)
+        {
+            return Json(PsaDocuments.OAuthError("unsupported_grant_type", "Only refresh_token and password are supported here"),
+                StatusCodes.Status400BadRequest);
         }
 
-        var grant = cloud.RemoteAccess.Refresh(parameters.GetValueOrDefault("refresh_token"));
         return grant.Outcome == GrantOutcome.Issued
             ? Json(PsaDocuments.RemoteTokens(grant))
             : Json(PsaDocuments.OAuthError("invalid_grant", "grant is invalid"), StatusCodes.Status400BadRequest);
@@ -165,7 +171,7 @@ internal static class PsaHttpApi
             && BearerTokenStore.SameSecret(decoded[(colon + 1)..], PsaCloud.DemoClientSecret);
     }
 
-    private static string? BearerToken(HttpRequest request) =>
+    internal static string? BearerToken(HttpRequest request) =>
         AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
         && string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
             ? header.Parameter

@@ -146,14 +146,16 @@ internal sealed class PsaIdentityProvider(TimeProvider time, TimeSpan accessToke
 }
 
 /// <summary>
-/// The virtual-key service that hands out remote-command tokens. Its refresh token rotates like the OAuth one; the
-/// remote access tokens are what every MQTT command envelope must carry.
+/// The virtual-key service that hands out remote-command tokens. Its refresh token rotates like the OAuth one and
+/// lapses when left unused for <paramref name="refreshTokenIdleLifetime"/> (then only a one-time password gets a new
+/// one); the remote access tokens are what every MQTT command envelope must carry.
 /// </summary>
-internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLifetime)
+internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLifetime, TimeSpan refreshTokenIdleLifetime)
 {
     private readonly object gate = new();
     private readonly BearerTokenStore remoteTokens = new(time);
     private string currentRefreshToken = PsaCloud.DemoRemoteRefreshToken;
+    private DateTimeOffset refreshTokenIssuedAt = time.GetUtcNow();
     private int refreshCount;
 
     public int RefreshCount
@@ -171,14 +173,30 @@ internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLif
         lock (gate)
         {
             refreshCount++;
-            if (!BearerTokenStore.SameSecret(presentedRefreshToken, currentRefreshToken))
+            if (!BearerTokenStore.SameSecret(presentedRefreshToken, currentRefreshToken)
+                || time.GetUtcNow() - refreshTokenIssuedAt >= refreshTokenIdleLifetime)
             {
                 return GrantResult.InvalidGrant;
             }
 
-            currentRefreshToken = Guid.NewGuid().ToString();
-            return GrantResult.Issued(remoteTokens.Issue(remoteTokenLifetime), currentRefreshToken, remoteTokenLifetime);
+            return IssueLocked();
         }
+    }
+
+    /// <summary>After an accepted one-time password: a new token pair, and every earlier refresh token dies.</summary>
+    public GrantResult Issue()
+    {
+        lock (gate)
+        {
+            return IssueLocked();
+        }
+    }
+
+    private GrantResult IssueLocked()
+    {
+        currentRefreshToken = Guid.NewGuid().ToString();
+        refreshTokenIssuedAt = time.GetUtcNow();
+        return GrantResult.Issued(remoteTokens.Issue(remoteTokenLifetime), currentRefreshToken, remoteTokenLifetime);
     }
 
     public bool IsValidRemoteToken(string? token)

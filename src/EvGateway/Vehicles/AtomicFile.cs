@@ -6,7 +6,7 @@ namespace EvGateway.Vehicles;
 /// Writes a file so that a crash at any instant leaves either the old content or the new one, never a torn or
 /// empty file: the bytes go to a temporary file beside the target, are flushed to disk, then renamed over it. The
 /// gateway's files hold settings, tokens and logins, so they are readable by their owner only (0600) from the first
-/// byte on.
+/// byte on: the temporary file is created with that mode.
 /// </summary>
 public static class AtomicFile
 {
@@ -15,20 +15,20 @@ public static class AtomicFile
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         try
         {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
             await using (var stream = new FileStream(temporary, options))
             {
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);

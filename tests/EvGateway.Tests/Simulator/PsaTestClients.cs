@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -28,11 +30,11 @@ internal sealed class PsaSimulatorHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public HttpClient Http { get; }
 
-    public static async Task<PsaSimulatorHarness> StartAsync()
+    public static async Task<PsaSimulatorHarness> StartAsync(ILoggerFactory? loggerFactory = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var simulator = await CloudSimulator.StartAsync(
-            new SimulatorOptions { TimeProvider = time, CarTimeZone = TimeZoneInfo.Utc },
+            new SimulatorOptions { TimeProvider = time, CarTimeZone = TimeZoneInfo.Utc, LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance },
             TestContext.Current.CancellationToken);
         return new PsaSimulatorHarness(simulator, time);
     }

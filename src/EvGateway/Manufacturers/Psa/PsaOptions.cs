@@ -38,6 +38,12 @@ public sealed class PsaOptions
     /// <summary>Empty = {ApiUrl}/virtualkey/remoteaccess/token.</summary>
     public string? RemoteTokenUrl { get; set; }
 
+    /// <summary>Where PSA is asked to text the pairing code (remote-command pairing).</summary>
+    public string SmsCodeUrl { get; set; } = Pairing.PsaSmsCodeClient.DefaultSmsCodeUrl;
+
+    /// <summary>The inWebo server that pairs the soft token and makes one-time passwords.</summary>
+    public string OtpUrl { get; set; } = Pairing.InWeboClient.DefaultOtpUrl;
+
     public PsaMqttOptions Mqtt { get; set; } = new();
 
     /// <summary>Remote-command refresh token from the SMS + PIN pairing; empty = read-only (no command capabilities).</summary>
@@ -105,6 +111,8 @@ internal sealed class PsaOptionsValidator : IValidateOptions<PsaOptions>
             "Psa:AuthorizeUrl must be an absolute http(s) URL.");
         Require(!IsAbsoluteHttpUrl(options.CarAssociationsUrl), "Psa:CarAssociationsUrl must be an absolute http(s) URL.");
         Require(!PsaOptions.IsCountryCode(options.Country), "Psa:Country must be a two-letter country code such as FR.");
+        Require(!IsAbsoluteHttpUrl(options.SmsCodeUrl), "Psa:SmsCodeUrl must be an absolute http(s) URL.");
+        Require(!IsAbsoluteHttpUrl(options.OtpUrl), "Psa:OtpUrl must be an absolute http(s) URL.");
         Require(options.CommandTimeoutSeconds is < 1 or > 600, "Psa:CommandTimeoutSeconds must be between 1 and 600.");
         Require(!TimeOnly.TryParseExact(options.DefaultDelayedChargeStart, "HH:mm", CultureInfo.InvariantCulture,
             DateTimeStyles.None, out _), "Psa:DefaultDelayedChargeStart must be a time of day \"HH:mm\".");

@@ -1,0 +1,58 @@
+using EvGateway.Manufacturers.Psa.Pairing;
+using EvGateway.Tests.Charging;
+
+namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
+
+public sealed class OtpStateStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_saved_soft_token_reloads_equal_from_a_file_only_its_owner_can_read()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = new OtpStateStore(directory.File(OtpStateStore.FileName));
+        var state = PsaccOtpImport.Import(InWeboVectors.Bytes("otp.bin")) with
+        {
+            OtpTimes = [InWeboClientRig.VectorTime, InWeboClientRig.VectorTime.AddHours(1)],
+        };
+
+        await store.SaveAsync(state, Ct);
+        await store.SaveAsync(state with { K1 = "00112233445566778899aabbccddeeff" }, Ct);
+        var reloaded = await new OtpStateStore(store.Path).LoadAsync(Ct);
+
+        Assert.Equal(state with { K1 = "00112233445566778899aabbccddeeff" }, reloaded! with { OtpTimes = state.OtpTimes });
+        Assert.Equal(state.OtpTimes, reloaded.OtpTimes);
+        Assert.Equal([OtpStateStore.FileName], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.Path));
+        }
+    }
+
+    [Fact]
+    public async Task No_file_means_not_paired_and_a_damaged_one_asks_to_pair_again()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = new OtpStateStore(directory.File(OtpStateStore.FileName));
+        Assert.Null(await store.LoadAsync(Ct));
+
+        await File.WriteAllTextAsync(store.Path, "{\"deviceId\":\"1c92f80886c62b32\"", Ct);
+        var damaged = await Assert.ThrowsAsync<PsaPairingException>(() => store.LoadAsync(Ct));
+
+        Assert.Equal(PsaPairingFailure.NotPaired, damaged.Failure);
+        Assert.Equal("The stored remote-command pairing is damaged. Pair with an SMS code and the PIN of the brand's app.", damaged.Message);
+    }
+
+    [Fact]
+    public void The_state_never_shows_its_secrets_when_printed()
+    {
+        var state = PsaccOtpImport.Import(InWeboVectors.Bytes("otp.bin"));
+
+        var printed = state.ToString();
+
+        Assert.DoesNotContain(state.Pin, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(state.K1, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(state.SecretValue, printed, StringComparison.Ordinal);
+    }
+}
