@@ -44,7 +44,7 @@ public sealed class PsaPlumbingTests
 
     [Theory]
     [InlineData(PsaOAuthClient.HttpClientName)]
-    [InlineData(Manufacturers.Psa.Mqtt.PsaRemoteTokenProvider.HttpClientName)]
+    [InlineData(EvGateway.Manufacturers.Psa.Mqtt.PsaRemoteTokenProvider.HttpClientName)]
     public async Task Token_calls_wait_for_a_slow_identity_server_far_longer_than_data_calls(string client)
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);
@@ -129,7 +129,7 @@ public sealed class PsaPlumbingTests
             await service.StartAsync(Ct);
         }
 
-        var connection = gateway.Services.GetRequiredService<Manufacturers.Psa.Mqtt.PsaMqttConnection>();
+        var connection = gateway.Services.GetRequiredService<EvGateway.Manufacturers.Psa.Mqtt.PsaMqttConnection>();
         await PsaTestBed.EventuallyAsync(() => connection.IsConnected, Ct);
         Assert.Equal(ProviderHealthState.LoggedIn, gateway.Provider.Health.State);
         foreach (var service in hosted)
@@ -141,7 +141,7 @@ public sealed class PsaPlumbingTests
     }
 
     [Fact]
-    public async Task Commands_still_work_after_the_access_token_the_broker_session_was_opened_with_has_expired()
+    public async Task Commands_still_work_after_the_tokens_the_broker_session_was_opened_with_have_expired()
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);
         await using var gateway = bed.StartGateway();
@@ -153,6 +153,7 @@ public sealed class PsaPlumbingTests
 
         Assert.True(outcome.Accepted);
         Assert.Equal(2, bed.Psa.RefreshCount);
+        Assert.Equal(2, bed.Psa.RemoteTokenRefreshCount);
         Assert.False(bed.Psa.Car(vehicle.Vin).Read().Locked);
     }
 

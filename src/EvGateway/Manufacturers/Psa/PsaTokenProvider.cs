@@ -22,9 +22,6 @@ internal sealed partial class PsaTokenProvider(
 
     public ProviderHealth Health { get; private set; } = ProviderHealth.Starting;
 
-    /// <summary>Raised after every successful refresh so long-lived connections (MQTT) can move to the new token.</summary>
-    public event Action? TokenRefreshed;
-
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var token = current;
@@ -76,7 +73,6 @@ internal sealed partial class PsaTokenProvider(
             current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
             Health = ProviderHealth.LoggedIn;
             LogRefreshed(logger, lifetime.TotalSeconds);
-            TokenRefreshed?.Invoke();
             return current.Value;
         }
         finally
