@@ -8,7 +8,9 @@ namespace EvGateway.Simulator.Psa;
 
 /// <summary>
 /// The remote-command broker (the real one is mwa.mpsa.com:8885 over TLS; this one is plain TCP on loopback).
-/// Clients log in with the OAuth access token, publish command envelopes, and get replies and car events back.
+/// Clients log in with user name IMA_OAUTH_ACCESS_TOKEN and a currently valid remote access token as password
+/// (anything else gets CONNACK 5, not authorized), publish command envelopes, and get replies and car events back.
+/// A session lives as long as the token it logged in with: when that token lapses the broker drops the client.
 /// Commands (and spontaneous car events) are handled one by one, in arrival order, off the client's publish path so
 /// its PUBACK is not delayed.
 /// </summary>
@@ -20,17 +22,20 @@ internal sealed class PsaBroker
     private readonly MqttServer server;
     private readonly Channel<Func<IReadOnlyList<OutgoingMessage>>> outbox = Channel.CreateUnbounded<Func<IReadOnlyList<OutgoingMessage>>>(
         new UnboundedChannelOptions { SingleReader = true });
-    private readonly Func<string?, bool> isValidAccessToken;
+    private readonly Dictionary<string, Login> logins = new(StringComparer.Ordinal);
+    private readonly PsaRemoteAccess remoteAccess;
     private readonly Action<PsaPublishedCommand> onCommand;
     private readonly PsaRemoteServices services;
     private readonly TimeProvider time;
     private Task worker = Task.CompletedTask;
+    private int connectAttempts;
+    private volatile bool refusingLogins;
 
-    public PsaBroker(int port, Func<string?, bool> isValidAccessToken, Action<PsaPublishedCommand> onCommand,
+    public PsaBroker(int port, PsaRemoteAccess remoteAccess, Action<PsaPublishedCommand> onCommand,
         PsaRemoteServices services, TimeProvider time)
     {
         Port = port;
-        this.isValidAccessToken = isValidAccessToken;
+        this.remoteAccess = remoteAccess;
         this.onCommand = onCommand;
         this.services = services;
         this.time = time;
@@ -42,10 +47,21 @@ internal sealed class PsaBroker
             .Build();
         server = factory.CreateMqttServer(options);
         server.ValidatingConnectionAsync += ValidateConnection;
+        server.ClientConnectedAsync += WatchLogin;
         server.InterceptingPublishAsync += InterceptPublish;
     }
 
     public int Port { get; }
+
+    /// <summary>Every CONNECT the broker received, accepted or refused.</summary>
+    public int ConnectAttempts => Volatile.Read(ref connectAttempts);
+
+    /// <summary>While true every CONNECT is refused as not authorized, whatever token it carries.</summary>
+    public bool RefusingLogins
+    {
+        get => refusingLogins;
+        set => refusingLogins = value;
+    }
 
     public async Task StartAsync()
     {
@@ -57,18 +73,81 @@ internal sealed class PsaBroker
     {
         outbox.Writer.TryComplete();
         await worker;
+        foreach (var login in TakeLogins(_ => true))
+        {
+            await login.Lapse.DisposeAsync();
+        }
+
         await server.StopAsync(factory.CreateMqttServerStopOptionsBuilder().Build());
         server.Dispose();
     }
 
+    /// <summary>Disconnects every client whose login token is no longer valid (lapsed or revoked).</summary>
+    public async Task DropLapsedSessionsAsync()
+    {
+        var lapsed = TakeLogins(login => !remoteAccess.IsValidRemoteToken(login.Token));
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (lapsed.Any(login => login.ClientId == client.Id))
+            {
+                await client.DisconnectAsync(factory.CreateMqttServerClientDisconnectOptionsBuilder()
+                    .WithReasonCode(MqttDisconnectReasonCode.NotAuthorized)
+                    .Build());
+            }
+        }
+
+        foreach (var login in lapsed)
+        {
+            await login.Lapse.DisposeAsync();
+        }
+    }
+
     private Task ValidateConnection(ValidatingConnectionEventArgs e)
     {
-        if (e.UserName != PsaCloud.MqttUsername || !isValidAccessToken(e.Password))
+        Interlocked.Increment(ref connectAttempts);
+        // The real broker answers CONNACK 5 (not authorized) to a wrong or lapsed token, the OAuth access token included.
+        if (refusingLogins || e.UserName != PsaCloud.MqttUsername || !remoteAccess.IsValidRemoteToken(e.Password))
         {
-            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task WatchLogin(ClientConnectedEventArgs e)
+    {
+        // A one-shot timer on the simulator's clock, so tests see the drop when they move time past the token's expiry.
+        var timer = time.CreateTimer(_ => _ = DropLapsedSessionsAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Login? replaced;
+        lock (logins)
+        {
+            logins.Remove(e.ClientId, out replaced);
+            logins[e.ClientId] = new Login(e.ClientId, e.Password, timer);
+        }
+
+        // Armed only once registered: a token revoked since the CONNECT was checked must find its login to drop.
+        var lapse = (remoteAccess.ExpiryOf(e.Password) ?? time.GetUtcNow()) - time.GetUtcNow();
+        timer.Change(lapse > TimeSpan.Zero ? lapse : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+        if (replaced is not null)
+        {
+            // The same client id logged in again (a session takeover): only the newest login's token counts.
+            await replaced.Lapse.DisposeAsync();
+        }
+    }
+
+    private List<Login> TakeLogins(Func<Login, bool> which)
+    {
+        lock (logins)
+        {
+            var taken = logins.Values.Where(which).ToList();
+            foreach (var login in taken)
+            {
+                logins.Remove(login.ClientId);
+            }
+
+            return taken;
+        }
     }
 
     private Task InterceptPublish(InterceptingPublishEventArgs e)
@@ -105,5 +184,11 @@ internal sealed class PsaBroker
                     new InjectedMqttApplicationMessage(applicationMessage) { SenderClientId = CloudClientId });
             }
         }
+    }
+
+    /// <summary>The token a connected client logged in with and the timer that drops it when that token lapses.</summary>
+    private sealed record Login(string ClientId, string Token, ITimer Lapse)
+    {
+        public override string ToString() => nameof(Login);
     }
 }

@@ -64,7 +64,7 @@ public sealed class PsaCloud
         Pairing = new PsaPairing(Time, baseAddress, options.LoggerFactory.CreateLogger<PsaPairing>());
         Vehicles = CreateDemoVehicles(Time, options.CarTimeZone);
         vehiclesByVin = Vehicles.ToDictionary(v => v.Vin, StringComparer.Ordinal);
-        broker = new PsaBroker(mqttPort, Identity.IsValidAccessToken, Record,
+        broker = new PsaBroker(mqttPort, RemoteAccess, Record,
             new PsaRemoteServices(RemoteAccess, FindByVin, Time), Time);
     }
 
@@ -101,6 +101,12 @@ public sealed class PsaCloud
     /// <summary>The remote-command refresh token a client must present next.</summary>
     public string CurrentRemoteRefreshToken => RemoteAccess.CurrentRefreshToken;
 
+    /// <summary>Every remote access token handed out so far, oldest first, so tests can tell it from other tokens and prove none leaks.</summary>
+    public IReadOnlyList<string> IssuedRemoteTokens => RemoteAccess.Issued;
+
+    /// <summary>Every CONNECT the broker received, accepted or refused.</summary>
+    public int BrokerConnectAttempts => broker.ConnectAttempts;
+
     /// <summary>Command envelopes received by the broker, oldest first.</summary>
     public IReadOnlyList<PsaPublishedCommand> Published
     {
@@ -128,8 +134,24 @@ public sealed class PsaCloud
     /// <summary>An unresponsive car (no network) never answers remote commands.</summary>
     public void SetUnresponsive(string vin, bool unresponsive) => Vehicle(vin).SetUnresponsive(unresponsive);
 
-    /// <summary>Every remote token issued so far stops working, as after their 899 s; refresh tokens keep working.</summary>
-    public void ExpireRemoteTokens() => RemoteAccess.ExpireAll();
+    /// <summary>
+    /// Every remote token issued so far stops working, as after their 899 s: the broker drops the sessions that logged
+    /// in with one and refuses them at CONNECT, envelopes carrying one get return_code 400; refresh tokens keep working.
+    /// </summary>
+    public Task ExpireRemoteTokensAsync()
+    {
+        RemoteAccess.RevokeAll();
+        return broker.DropLapsedSessionsAsync();
+    }
+
+    /// <summary>
+    /// Every remote token issued so far is revoked before its time: refused at CONNECT and answered with return_code 400
+    /// in envelopes, while the sessions already open stay up until their token's announced expiry.
+    /// </summary>
+    public void RevokeRemoteTokens() => RemoteAccess.RevokeAll();
+
+    /// <summary>While on, the broker refuses every CONNECT as not authorized, as when the account's remote access is suspended.</summary>
+    public void RefuseBrokerLogins(bool refuse) => broker.RefusingLogins = refuse;
 
     /// <summary>The next <paramref name="count"/> connected-car REST calls fail with <paramref name="fault"/>.</summary>
     public void FailNext(int count, PsaFault fault)

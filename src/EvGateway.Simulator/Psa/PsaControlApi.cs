@@ -19,7 +19,13 @@ internal static class PsaControlApi
         control.MapPost("/cars/{vin}/unresponsive", (string vin, bool on) => OnCar(cloud, vin, () => Done(() => cloud.SetUnresponsive(vin, on))));
         control.MapPost("/cars/{vin}/plugged", (string vin, bool on) => OnCar(cloud, vin, () => Done(() => cloud.Car(vin).Plug(on))));
         control.MapPost("/cars/{vin}/level", (string vin, double percent) => OnCar(cloud, vin, () => Done(() => cloud.Car(vin).SetLevel(percent))));
-        control.MapPost("/remote-tokens/expire", () => Done(cloud.ExpireRemoteTokens));
+        control.MapPost("/remote-tokens/expire", async () =>
+        {
+            await cloud.ExpireRemoteTokensAsync();
+            return Results.NoContent();
+        });
+        control.MapPost("/remote-tokens/revoke", () => Done(cloud.RevokeRemoteTokens));
+        control.MapPost("/broker/refuse-logins", (bool on) => Done(() => cloud.RefuseBrokerLogins(on)));
         control.MapPost("/faults", (int count, PsaFault fault) => count < 0
             ? Results.BadRequest("count must not be negative")
             : Done(() => cloud.FailNext(count, fault)));
@@ -31,6 +37,7 @@ internal static class PsaControlApi
             status = cloud.CallCount("/user/vehicles/{id}/status"),
             lastPosition = cloud.CallCount("/user/vehicles/{id}/lastPosition"),
             published = cloud.Published.Count,
+            brokerConnectAttempts = cloud.BrokerConnectAttempts,
         }));
         control.MapGet("/published", () => TypedResults.Ok(cloud.Published.Select(p => new
         {

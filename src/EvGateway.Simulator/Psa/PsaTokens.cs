@@ -21,8 +21,11 @@ internal sealed class BearerTokenStore(TimeProvider time)
         return token;
     }
 
-    public bool IsValid(string? token) =>
-        token is not null && expiries.TryGetValue(token, out var expiry) && time.GetUtcNow() < expiry;
+    public bool IsValid(string? token) => ExpiryOf(token) is not null;
+
+    /// <summary>When <paramref name="token"/> dies, or null when it is not (or no longer) valid.</summary>
+    public DateTimeOffset? ExpiryOf(string? token) =>
+        token is not null && expiries.TryGetValue(token, out var expiry) && time.GetUtcNow() < expiry ? expiry : null;
 
     public void RevokeAll() => expiries.Clear();
 
@@ -148,12 +151,13 @@ internal sealed class PsaIdentityProvider(TimeProvider time, TimeSpan accessToke
 /// <summary>
 /// The virtual-key service that hands out remote-command tokens. Its refresh token rotates like the OAuth one and
 /// lapses when left unused for <paramref name="refreshTokenIdleLifetime"/> (then only a one-time password gets a new
-/// one); the remote access tokens are what every MQTT command envelope must carry.
+/// one); a remote access token is the broker's login password and what every MQTT command envelope must carry.
 /// </summary>
 internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLifetime, TimeSpan refreshTokenIdleLifetime)
 {
     private readonly object gate = new();
     private readonly BearerTokenStore remoteTokens = new(time);
+    private readonly List<string> issued = [];
     private string currentRefreshToken = PsaCloud.DemoRemoteRefreshToken;
     private DateTimeOffset refreshTokenIssuedAt = time.GetUtcNow();
     private int refreshCount;
@@ -161,6 +165,11 @@ internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLif
     public int RefreshCount
     {
         get { lock (gate) return refreshCount; }
+    }
+
+    public IReadOnlyList<string> Issued
+    {
+        get { lock (gate) return issued.ToArray(); }
     }
 
     public string CurrentRefreshToken
@@ -196,18 +205,22 @@ internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLif
     {
         currentRefreshToken = Guid.NewGuid().ToString();
         refreshTokenIssuedAt = time.GetUtcNow();
-        return GrantResult.Issued(remoteTokens.Issue(remoteTokenLifetime), currentRefreshToken, remoteTokenLifetime);
+        var remoteToken = remoteTokens.Issue(remoteTokenLifetime);
+        issued.Add(remoteToken);
+        return GrantResult.Issued(remoteToken, currentRefreshToken, remoteTokenLifetime);
     }
 
-    public bool IsValidRemoteToken(string? token)
+    public bool IsValidRemoteToken(string? token) => ExpiryOf(token) is not null;
+
+    public DateTimeOffset? ExpiryOf(string? token)
     {
         lock (gate)
         {
-            return remoteTokens.IsValid(token);
+            return remoteTokens.ExpiryOf(token);
         }
     }
 
-    public void ExpireAll()
+    public void RevokeAll()
     {
         lock (gate)
         {

@@ -157,7 +157,7 @@ public class SecretsInLogsTests
         await app.Client.GetAsync("/api/vehicles/VF1ZZZZZZZZZZZZZZ/status", Ct);
         await app.Client.GetAsync($"/get_vehicleinfo/{PsaCloud.DemoE208Vin}", Ct);
         await app.Client.GetAsync($"/wakeup/{PsaCloud.DemoE208Vin}", Ct);
-        app.Simulator.Psa.ExpireRemoteTokens();
+        await app.Simulator.Psa.ExpireRemoteTokensAsync();
         await app.Client.GetAsync($"/charge_now/{PsaCloud.DemoE208Vin}/0", Ct);
         app.Time.Advance(TimeSpan.FromHours(2));
         await app.Client.GetAsync($"/api/vehicles/{PsaCloud.DemoHybridVin}/status?maxAge=0", Ct);

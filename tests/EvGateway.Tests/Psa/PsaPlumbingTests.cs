@@ -141,7 +141,7 @@ public sealed class PsaPlumbingTests
     }
 
     [Fact]
-    public async Task Commands_still_work_after_the_access_token_the_broker_session_was_opened_with_has_expired()
+    public async Task Commands_still_work_after_the_tokens_the_broker_session_was_opened_with_have_expired()
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);
         await using var gateway = bed.StartGateway();
@@ -153,6 +153,7 @@ public sealed class PsaPlumbingTests
 
         Assert.True(outcome.Accepted);
         Assert.Equal(2, bed.Psa.RefreshCount);
+        Assert.Equal(2, bed.Psa.RemoteTokenRefreshCount);
         Assert.False(bed.Psa.Car(vehicle.Vin).Read().Locked);
     }
 

@@ -89,14 +89,14 @@ public sealed class PsaRemoteCommandTests
     }
 
     [Fact]
-    public async Task An_expired_remote_token_is_refreshed_once_and_the_command_resent_once()
+    public async Task An_envelope_refused_for_its_remote_token_renews_the_token_logs_in_with_it_and_is_resent_once()
     {
         await using var bed = await PsaTestBed.StartAsync(Ct);
         await using var gateway = bed.StartGateway();
         var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
         Assert.Equal(1, bed.Psa.RemoteTokenRefreshCount);
-        bed.Psa.ExpireRemoteTokens();
+        bed.Psa.RevokeRemoteTokens();
 
         var outcome = await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Unlock), Ct);
 
@@ -105,6 +105,11 @@ public sealed class PsaRemoteCommandTests
         var unlocks = bed.Psa.Published.Where(p => PsaProviderTests.Parameters(p).GetProperty("action").GetString() == "unlock").ToList();
         Assert.Equal(2, unlocks.Count);
         Assert.Equal(outcome.CorrelationId, unlocks[1].Envelope!.Value.GetProperty("correlation_id").GetString());
+        Assert.Equal(bed.Psa.IssuedRemoteTokens[^1], unlocks[1].Envelope!.Value.GetProperty("access_token").GetString());
+        // The renewed token is the broker password too: the session that still carried the revoked one was replaced,
+        // which the gateway did itself and so does not report as the broker dropping it.
+        Assert.Equal(2, bed.Psa.BrokerConnectAttempts);
+        Assert.DoesNotContain(gateway.Logs.Lines, line => line.Contains("broker closed the session", StringComparison.Ordinal));
         Assert.False(bed.Psa.Car(vehicle.Vin).Read().Locked);
         var stored = await File.ReadAllTextAsync(Path.Combine(bed.DataDirectory, EvGateway.Manufacturers.Psa.PsaTokenStore.FileName), Ct);
         Assert.Contains(bed.Psa.CurrentRemoteRefreshToken, stored, StringComparison.Ordinal);

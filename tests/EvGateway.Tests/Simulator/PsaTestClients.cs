@@ -106,6 +106,7 @@ internal sealed class PsaMqttProbe : IAsyncDisposable
 {
     private readonly IMqttClient client;
     private readonly Channel<(string Topic, JsonNode Payload)> received = Channel.CreateUnbounded<(string, JsonNode)>();
+    private readonly TaskCompletionSource dropped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private PsaMqttProbe(IMqttClient client)
     {
@@ -115,18 +116,28 @@ internal sealed class PsaMqttProbe : IAsyncDisposable
             received.Writer.TryWrite((e.ApplicationMessage.Topic, JsonNode.Parse(e.ApplicationMessage.ConvertPayloadToString())!));
             return Task.CompletedTask;
         };
+        client.DisconnectedAsync += _ =>
+        {
+            dropped.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
 
-    public static async Task<MqttClientConnectResult> TryConnectAsync(int port, string password)
+    public bool IsConnected => client.IsConnected;
+
+    /// <summary>Completes when the broker closes the session.</summary>
+    public Task Dropped => dropped.Task;
+
+    public static async Task<MqttClientConnectResult> TryConnectAsync(int port, string password, string username = PsaCloud.MqttUsername)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        return await client.ConnectAsync(Options(port, password), TestContext.Current.CancellationToken);
+        return await client.ConnectAsync(Options(port, password, username), TestContext.Current.CancellationToken);
     }
 
-    public static async Task<PsaMqttProbe> ConnectAsync(int port, string accessToken)
+    public static async Task<PsaMqttProbe> ConnectAsync(int port, string remoteToken)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var result = await client.ConnectAsync(Options(port, accessToken), TestContext.Current.CancellationToken);
+        var result = await client.ConnectAsync(Options(port, remoteToken), TestContext.Current.CancellationToken);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         var probe = new PsaMqttProbe(client);
         await client.SubscribeAsync(PsaTopics.ReplyPrefix + PsaCloud.DemoCustomerId + "/#", MqttQualityOfServiceLevel.AtLeastOnce,
@@ -173,14 +184,18 @@ internal sealed class PsaMqttProbe : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await client.DisconnectAsync(cancellationToken: TestContext.Current.CancellationToken);
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync(cancellationToken: TestContext.Current.CancellationToken);
+        }
+
         client.Dispose();
     }
 
-    private static MqttClientOptions Options(int port, string password) => new MqttClientOptionsBuilder()
+    private static MqttClientOptions Options(int port, string password, string username = PsaCloud.MqttUsername) => new MqttClientOptionsBuilder()
         .WithTcpServer(PsaCloud.MqttHost, port)
         .WithProtocolVersion(MqttProtocolVersion.V311)
         .WithClientId("test-" + Guid.NewGuid().ToString("N"))
-        .WithCredentials(PsaCloud.MqttUsername, password)
+        .WithCredentials(username, password)
         .Build();
 }

@@ -57,7 +57,10 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public ChargeWatchRules ChargeWatch => WatchRules;
 
-    public ProviderHealth Health => tokens.Health;
+    // A broker that refuses the login leaves reads working, but the account cannot take commands: that must show.
+    public ProviderHealth Health => tokens.Health.State != ProviderHealthState.Failing && connection?.Problem is { } broker
+        ? broker
+        : tokens.Health;
 
     public event Action<VehicleStatus>? StatusPushed;
 

@@ -28,9 +28,6 @@ internal sealed partial class PsaTokenProvider(
     /// <summary>False until an account is connected: nothing to refresh, so no cloud call is made.</summary>
     public bool HasRefreshToken => store.RefreshToken.Length > 0;
 
-    /// <summary>Raised after every successful refresh so long-lived connections (MQTT) can move to the new token.</summary>
-    public event Action? TokenRefreshed;
-
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var token = current;
@@ -116,7 +113,6 @@ internal sealed partial class PsaTokenProvider(
         var margin = lifetime / 10 < ExpiryMargin ? lifetime / 10 : ExpiryMargin;
         current = new AccessToken(answer.AccessToken!, time.GetUtcNow() + lifetime - margin);
         Health = ProviderHealth.LoggedIn;
-        TokenRefreshed?.Invoke();
         return lifetime;
     }
 

@@ -32,32 +32,30 @@ internal sealed partial class PsaRemoteCommands(
             wakeUps.Acquire(vehicle.Vin);
         }
 
-        var remoteToken = await remoteTokens.GetAsync(cancellationToken);
-        var (correlationId, reply) = await ExchangeAsync(vehicle, service, parameters, remoteToken, cancellationToken);
-        if (reply?.ReturnCode == "400")
+        var answered = await ExchangeAsync(vehicle, service, parameters, cancellationToken);
+        if (answered is { Reply.ReturnCode: "400", Request: var refused })
         {
-            // The remote token died before its announced expiry: one new token, one resend.
+            // The remote token died before its announced expiry: one new token (and so a new login), one resend.
             LogRemoteTokenRefused(logger, service, vehicle.Vin);
-            remoteToken = await remoteTokens.RenewAsync(remoteToken, cancellationToken);
-            (correlationId, reply) = await ExchangeAsync(vehicle, service, parameters, remoteToken, cancellationToken);
+            await remoteTokens.RenewAsync(refused.AccessToken, cancellationToken);
+            answered = await ExchangeAsync(vehicle, service, parameters, cancellationToken);
         }
 
-        return Interpret(vehicle.Vin, service, correlationId, reply);
+        return Interpret(vehicle.Vin, service, answered);
     }
 
-    private async Task<(string CorrelationId, PsaRemoteReply? Reply)> ExchangeAsync(Vehicle vehicle, string service,
-        JsonObject parameters, string remoteToken, CancellationToken cancellationToken)
+    private Task<(PsaRemoteRequest Request, PsaRemoteReply Reply)?> ExchangeAsync(Vehicle vehicle, string service,
+        JsonObject parameters, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var request = new PsaRemoteRequest(
+        var correlationId = NewCorrelationId(now);
+        return connection.ExchangeAsync(service, remoteToken => new PsaRemoteRequest(
             remoteToken,
             account.FullCustomerId,
-            NewCorrelationId(now),
+            correlationId,
             now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             vehicle.Vin,
-            (JsonObject)parameters.DeepClone());
-        var reply = await connection.ExchangeAsync(service, request, options.Value.CommandTimeout, cancellationToken);
-        return (request.CorrelationId, reply);
+            (JsonObject)parameters.DeepClone()), options.Value.CommandTimeout, cancellationToken);
     }
 
     /// <summary>32 hex digits of a new UUID, then the UTC instant as yyyyMMddHHmmssfff (what the apps send).</summary>
@@ -105,12 +103,14 @@ internal sealed partial class PsaRemoteCommands(
         return new JsonObject { ["asap"] = asap, ["programs"] = programs };
     }
 
-    private static CommandOutcome Interpret(string vin, string service, string correlationId, PsaRemoteReply? reply)
+    private static CommandOutcome Interpret(string vin, string service, (PsaRemoteRequest Request, PsaRemoteReply Reply)? answered)
     {
-        if (reply is null)
+        if (answered is not { } exchange)
         {
             throw GatewayException.Asleep(vin, $"no answer to {service} in time; the car may be asleep or out of coverage");
         }
+
+        var (request, reply) = exchange;
 
         if (reply.ProcessCode == "900")
         {
@@ -119,7 +119,7 @@ internal sealed partial class PsaRemoteCommands(
 
         return reply.ReturnCode switch
         {
-            "0" => new CommandOutcome(true, reply.ProcessCode == "901" ? "delivered to the car" : "accepted", correlationId),
+            "0" => new CommandOutcome(true, reply.ProcessCode == "901" ? "delivered to the car" : "accepted", request.CorrelationId),
             "300" => throw GatewayException.Asleep(vin, "the car did not answer (return_code 300)"),
             "422" => throw GatewayException.PrivacyMode(vin),
             "400" => throw GatewayException.InvalidCredentials(PsaProvider.MakerName,

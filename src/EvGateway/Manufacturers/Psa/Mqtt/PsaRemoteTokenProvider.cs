@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace EvGateway.Manufacturers.Psa.Mqtt;
 
 /// <summary>
-/// The remote-command token every MQTT envelope carries (899 s). Refreshed only when it has expired or the broker
-/// said it is invalid (return_code 400): the pairing behind it costs an SMS, so it is spent sparingly.
+/// The remote access token (899 s): the broker's login password and what every MQTT envelope carries. Refreshed only
+/// when it has expired or the broker refused it (CONNACK not authorized, return_code 400): the pairing behind it costs
+/// an SMS, so it is spent sparingly.
 /// </summary>
 internal sealed partial class PsaRemoteTokenProvider(
     IHttpClientFactory httpClients,
