@@ -5,6 +5,7 @@ using EvGateway.Legacy;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.Services.AddPsa(builder.Configuration);
 builder.Services.AddVehicles();
 builder.Services.AddCharging(builder.Configuration);
 builder.Services.AddLegacy();
+builder.Services.AddWeb();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.MapVehicles();
 app.MapLegacy();
 app.MapCharging();
 app.MapAccounts();
+app.MapWeb();
 
 return app.RunGateway();
 

@@ -13,6 +13,15 @@ public interface IMakerAccount
     /// <summary>Where the account stands now; never carries a secret.</summary>
     AccountStatus Status { get; }
 
+    /// <summary>What the owner can do for this account now, in the order they would do it.</summary>
+    IReadOnlyList<AccountStep> Steps { get; }
+
+    /// <summary>
+    /// Runs one of <see cref="Steps"/> with what the owner filled in. A refusal (a wrong code, a rejected password) is a
+    /// result, not an exception; a cloud failure is a <see cref="GatewayException"/>.
+    /// </summary>
+    Task<AccountStepResult> RunStepAsync(string step, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken);
+
     /// <summary>Maps the maker's own login steps on <paramref name="account"/> (/api/accounts/&lt;maker&gt;).</summary>
     void MapRoutes(RouteGroupBuilder account);
 }

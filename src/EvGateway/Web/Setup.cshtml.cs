@@ -1,0 +1,131 @@
+using System.Text;
+using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EvGateway.Web;
+
+/// <summary>
+/// /setup: every maker account in words and the steps its owner can take now, as plain forms posted back here. Each
+/// post runs one step through the maker's account port and redirects back (so a reload never sends a code twice);
+/// what happened is shown once. Secrets typed here are never echoed.
+/// </summary>
+public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IConfiguration configuration, ILogger<SetupModel> logger) : PageModel
+{
+    private const int MaxFileBytes = 256 * 1024;
+
+    public IReadOnlyList<IMakerAccount> Accounts { get; } = accounts.ToArray();
+
+    /// <summary>The result of the step just run, shown once after the redirect.</summary>
+    public StepOutcome? Outcome { get; private set; }
+
+    /// <summary>True while no account is connected and demo cars are served.</summary>
+    public bool Demo => configuration.GetValue<bool?>("Gateway:Demo") ?? Accounts.All(account => !account.Status.Configured);
+
+    [TempData]
+    public string? LastOutcome { get; set; }
+
+    public void OnGet()
+    {
+        Outcome = StepOutcome.Read(LastOutcome);
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? maker, string? step, CancellationToken cancellationToken)
+    {
+        var account = Accounts.FirstOrDefault(a => string.Equals(a.Maker, maker, StringComparison.OrdinalIgnoreCase));
+        var known = account?.Steps.FirstOrDefault(s => s.Name == step);
+        if (account is null || known is null)
+        {
+            LastOutcome = new StepOutcome(maker ?? "?", false, "That step is not available now; the page shows what is.", null, []).Write();
+            return RedirectToPage();
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var field in known.Fields)
+        {
+            values[field.Name] = field.Kind == AccountFieldKind.File ? await ReadFileAsync(field.Name, cancellationToken) : Request.Form[field.Name].ToString();
+        }
+
+        var kept = known.Fields.Where(f => !f.IsSecret && f.Kind != AccountFieldKind.File)
+            .ToDictionary(f => f.Name, f => values[f.Name] ?? "");
+        StepOutcome outcome;
+        try
+        {
+            var result = await account.RunStepAsync(known.Name, values, cancellationToken);
+            outcome = new StepOutcome(account.Maker, result.Succeeded, result.Message, result.Link, kept);
+        }
+        catch (GatewayException failure)
+        {
+            logger.LogWarning("Setup step {Maker}/{Step} failed: {Code}", account.Maker, known.Name, failure.Code);
+            outcome = new StepOutcome(account.Maker, false, failure.Message, null, kept);
+        }
+
+        LastOutcome = outcome.Write();
+        return RedirectToPage();
+    }
+
+    /// <summary>A non-secret value the owner typed in the last step of this maker (a login name), to fill in again.</summary>
+    public string? Kept(string maker, string field) =>
+        Outcome is { } outcome && outcome.Maker == maker && outcome.Kept.TryGetValue(field, out var value) ? value : null;
+
+    public static string MakerTitle(string maker) => maker switch
+    {
+        "Renault" => "Renault · Dacia · Alpine",
+        "Psa" => "Peugeot · Citroën · DS · Opel · Vauxhall",
+        _ => maker,
+    };
+
+    public static string StateName(AccountState state) => System.Text.Json.JsonSerializer.Serialize(state).Trim('"');
+
+    public static string StateWords(AccountStatus status) => status.State switch
+    {
+        AccountState.Connected => "Connected",
+        AccountState.CodeRequired => "Waiting for the code the maker e-mails you",
+        AccountState.LoginRequired when !status.Configured => "Not connected",
+        AccountState.LoginRequired => "Log in again",
+        AccountState.CredentialsRejected => "The maker refused the login",
+        _ => "The maker's cloud cannot be reached right now",
+    };
+
+    public static string InputType(AccountFieldKind kind) => kind switch
+    {
+        AccountFieldKind.Email => "email",
+        AccountFieldKind.Password or AccountFieldKind.Pin => "password",
+        AccountFieldKind.Url => "url",
+        _ => "text",
+    };
+
+    public static string? InputMode(AccountFieldKind kind) => kind is AccountFieldKind.Code or AccountFieldKind.Pin ? "numeric" : null;
+
+    public static string Autocomplete(AccountField field) => field.Kind switch
+    {
+        AccountFieldKind.Email => "username",
+        AccountFieldKind.Password => "current-password",
+        AccountFieldKind.Code => "one-time-code",
+        _ => "off",
+    };
+
+    // A JSON file is passed as its text; anything else as base64 of its bytes.
+    private async Task<string?> ReadFileAsync(string name, CancellationToken cancellationToken)
+    {
+        var file = Request.Form.Files.GetFile(name);
+        if (file is null || file.Length == 0 || file.Length > MaxFileBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.ToArray();
+        return file.FileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8.GetString(bytes) : Convert.ToBase64String(bytes);
+    }
+}
+
+/// <summary>What one step did, carried across the redirect in TempData (no secret is ever part of it).</summary>
+public sealed record StepOutcome(string Maker, bool Succeeded, string Message, string? Link, Dictionary<string, string> Kept)
+{
+    public string Write() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static StepOutcome? Read(string? text) => text is null ? null : System.Text.Json.JsonSerializer.Deserialize<StepOutcome>(text);
+}

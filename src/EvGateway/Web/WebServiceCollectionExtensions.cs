@@ -1,0 +1,33 @@
+using System.Reflection;
+
+namespace EvGateway.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>The server-rendered pages (Razor Pages under Web/): /setup now, the dashboard later.</summary>
+    public static IServiceCollection AddWeb(this IServiceCollection services)
+    {
+        services.AddRazorPages(pages => pages.RootDirectory = "/Web");
+        return services;
+    }
+
+    public static WebApplication MapWeb(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapGet("/help", Help).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The README, which says how to connect a car and what every setting means, as plain text.</summary>
+    private static IResult Help()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("README.md");
+        if (stream is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        using var reader = new StreamReader(stream);
+        return TypedResults.Text(reader.ReadToEnd(), "text/plain; charset=utf-8");
+    }
+}
