@@ -129,7 +129,7 @@ public class RenaultTokenProviderTests
     public async Task Pending_two_factor_verification_is_reported_clearly_as_invalid_credentials()
     {
         await using var rig = await StartAsync();
-        rig.Cloud.SetTwoFactorPending(true);
+        rig.Cloud.SetTwoFactorRequired(true);
 
         var error = await Assert.ThrowsAsync<GatewayException>(() => rig.Provider.GetVehiclesAsync(Ct));
 
