@@ -10,17 +10,19 @@ using Microsoft.AspNetCore.Routing;
 namespace EvGateway.Simulator.Renault;
 
 /// <summary>
-/// Gigya accounts API: login, account info and JWT. Like the real service it answers HTTP 200 with a JSON body
-/// whose <c>errorCode</c> says whether the call worked, and serves it as text/javascript.
+/// Gigya accounts API: login, account info and JWT, plus the e-mailed second factor of <see cref="GigyaTwoFactor"/>.
+/// Like the real service it answers HTTP 200 with a JSON body whose <c>errorCode</c> says whether the call worked
+/// (except a login pending its second factor, which comes as HTTP 403), and serves it as text/javascript.
 /// </summary>
-internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory directory, GigyaJwt jwt, TimeProvider time)
+internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory directory, GigyaJwt jwt, GigyaTwoFactor twoFactor, GigyaAnswers answers)
 {
     public const string Login = "accounts.login";
     public const string GetAccountInfo = "accounts.getAccountInfo";
     public const string GetJwt = "accounts.getJWT";
+    private const int PendingTwoFactor = 403101;
 
-    // login token → personId; the tokens are long lived and only die when revoked.
-    private readonly ConcurrentDictionary<string, string> loginTokens = new(StringComparer.Ordinal);
+    // The tokens are long lived and only die when revoked.
+    private readonly ConcurrentDictionary<string, LoginGrant> loginTokens = new(StringComparer.Ordinal);
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
@@ -28,15 +30,23 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
         gigya.MapPost("/" + Login, Method(Login, HandleLogin));
         gigya.MapPost("/" + GetAccountInfo, Method(GetAccountInfo, HandleGetAccountInfo));
         gigya.MapPost("/" + GetJwt, Method(GetJwt, HandleGetJwt));
+        // The web SDK sends these as GET with a query string; other clients post forms.
+        foreach (var (name, handler) in twoFactor.Methods())
+        {
+            gigya.MapMethods("/" + name, ["GET", "POST"], Method(name, handler));
+        }
     }
 
-    // Typed as Delegate so the minimal API writes the returned IResult instead of treating it as a RequestDelegate.
     private Delegate Method(string name, Func<IReadOnlyDictionary<string, string>, JsonObject> handler) =>
+        Method(name, (_, parameters) => handler(parameters));
+
+    // Typed as Delegate so the minimal API writes the returned IResult instead of treating it as a RequestDelegate.
+    private Delegate Method(string name, Func<HttpResponse, IReadOnlyDictionary<string, string>, JsonObject> handler) =>
         (HttpContext context) => Handle(context, name, handler);
 
     public void RevokeLoginTokens() => loginTokens.Clear();
 
-    private async Task<IResult> Handle(HttpContext context, string method, Func<IReadOnlyDictionary<string, string>, JsonObject> handler)
+    private async Task<IResult> Handle(HttpContext context, string method, Func<HttpResponse, IReadOnlyDictionary<string, string>, JsonObject> handler)
     {
         if (cloud.Faults.Arrive(method, isKamereon: false) is { } fault)
         {
@@ -46,39 +56,43 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
         var parameters = await ReadParameters(context.Request);
         if (parameters.GetValueOrDefault("ApiKey") != cloud.GigyaApiKey)
         {
-            return Answer(Error(400093, "Invalid ApiKey parameter", "Invalid ApiKey parameter", 400, "Bad Request"));
+            return Answer(answers.Error(400093, "Invalid ApiKey parameter", "Invalid ApiKey parameter", 400, "Bad Request"));
         }
 
-        return Answer(handler(parameters));
+        return Answer(handler(context.Response, parameters));
     }
 
     private JsonObject HandleLogin(IReadOnlyDictionary<string, string> parameters)
     {
         if (!parameters.TryGetValue("loginID", out var loginId) || !parameters.TryGetValue("password", out var password))
         {
-            return MissingParameter();
+            return answers.MissingParameter();
         }
 
         var person = directory.PersonByLogin(loginId);
         if (person is null || !CryptographicOperations.FixedTimeEquals(
                 Encoding.UTF8.GetBytes(person.Password), Encoding.UTF8.GetBytes(password)))
         {
-            return Error(403042, "invalid loginID or password", "Invalid LoginID", 403, "Forbidden");
+            return answers.Error(403042, "invalid loginID or password", "Invalid LoginID", 403, "Forbidden");
         }
 
-        if (person.TwoFactorPending)
+        if (person.TwoFactorRequired && !twoFactor.Admits(person, parameters.GetValueOrDefault("gmid")))
         {
-            return Error(403101, "Pending Two-Factor Authentication", "Account Pending TFA Verification", 403, "Forbidden");
+            var pending = answers.Error(PendingTwoFactor, "Pending Two-Factor Authentication", "Account Pending TFA Verification", 403, "Forbidden");
+            pending["UID"] = person.PersonId;
+            pending["regToken"] = twoFactor.StartChallenge(person);
+            pending["sessionInfo"] = new JsonObject { ["expires_in"] = GigyaTwoFactor.ChallengeLifetimeSeconds.ToString(CultureInfo.InvariantCulture) };
+            return pending;
         }
 
-        var token = "st2.s." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        loginTokens[token] = person.PersonId;
-        var answer = Success();
+        var token = GigyaAnswers.NewToken("st2.s.");
+        loginTokens[token] = new LoginGrant(person.PersonId, Verified: person.TwoFactorRequired);
+        var answer = answers.Success();
         answer["UID"] = person.PersonId;
         answer["isActive"] = true;
         answer["isRegistered"] = true;
         answer["isVerified"] = true;
-        answer["lastLogin"] = Timestamp();
+        answer["lastLogin"] = answers.Timestamp();
         answer["loginProvider"] = "site";
         answer["profile"] = new JsonObject { ["email"] = person.Username };
         answer["newUser"] = false;
@@ -93,7 +107,7 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
             return failure;
         }
 
-        var answer = Success();
+        var answer = answers.Success();
         answer["UID"] = person.PersonId;
         answer["data"] = new JsonObject { ["personId"] = person.PersonId, ["gigyaDataCenter"] = person.GigyaDataCenter };
         answer["emails"] = new JsonObject { ["verified"] = new JsonArray(person.Username), ["unverified"] = new JsonArray() };
@@ -112,40 +126,42 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
             return failure;
         }
 
-        var answer = Success();
+        var answer = answers.Success();
         answer["ignoredFields"] = "";
         answer["id_token"] = jwt.Issue(person, cloud.GigyaApiKey);
         return answer;
     }
 
-    // A revoked or unknown login token is "Unauthorized user"; a person whose account now waits for a second factor is
-    // "Unverified user" — the two answers the real getJWT gives when the gateway has to log in again.
+    // A revoked or unknown login token is "Unauthorized user"; a session opened before the person's account began to
+    // require a second factor is "Unverified user" — the two answers the real getJWT gives when the gateway has to log in again.
     private RenaultPerson? SessionPerson(IReadOnlyDictionary<string, string> parameters, out JsonObject failure)
     {
-        failure = Error(403005, "Unauthorized user", "Unauthorized user", 403, "Forbidden");
+        failure = answers.Error(403005, "Unauthorized user", "Unauthorized user", 403, "Forbidden");
         if (!parameters.TryGetValue("login_token", out var token))
         {
-            failure = MissingParameter();
+            failure = answers.MissingParameter();
             return null;
         }
 
-        if (!loginTokens.TryGetValue(token, out var personId) || directory.Person(personId) is not { } person)
+        if (!loginTokens.TryGetValue(token, out var grant) || directory.Person(grant.PersonId) is not { } person)
         {
             return null;
         }
 
-        if (person.TwoFactorPending)
+        if (person.TwoFactorRequired && !grant.Verified)
         {
-            failure = Error(403013, "Unverified user", "Unverified user", 403, "Forbidden");
+            failure = answers.Error(403013, "Unverified user", "Unverified user", 403, "Forbidden");
             return null;
         }
 
         return person;
     }
 
+    // Parameter names are matched without regard to case, as Gigya accepts ApiKey, apiKey and APIKey alike. The device
+    // cookies stand in for the gmid/ucid parameters a client may also send explicitly.
     private static async Task<IReadOnlyDictionary<string, string>> ReadParameters(HttpRequest request)
     {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in request.Query)
         {
             parameters[name] = value.ToString();
@@ -160,34 +176,20 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
             }
         }
 
+        foreach (var cookie in (string[])["gmid", "ucid"])
+        {
+            if (!parameters.ContainsKey(cookie) && request.Cookies.TryGetValue(cookie, out var value))
+            {
+                parameters[cookie] = value;
+            }
+        }
+
         return parameters;
     }
 
-    private JsonObject Success() => new()
-    {
-        ["callId"] = Guid.NewGuid().ToString("N"),
-        ["errorCode"] = 0,
-        ["apiVersion"] = 2,
-        ["statusCode"] = 200,
-        ["statusReason"] = "OK",
-        ["time"] = Timestamp(),
-    };
+    private static IResult Answer(JsonObject body) => Results.Content(body.ToJsonString(), "text/javascript; charset=utf-8",
+        statusCode: (int?)body["errorCode"] == PendingTwoFactor ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK);
 
-    private JsonObject MissingParameter() => Error(400002, "Missing required parameter", "Missing required parameter", 400, "Bad Request");
-
-    private JsonObject Error(int code, string details, string message, int statusCode, string statusReason) => new()
-    {
-        ["callId"] = Guid.NewGuid().ToString("N"),
-        ["errorCode"] = code,
-        ["errorDetails"] = details,
-        ["errorMessage"] = message,
-        ["apiVersion"] = 2,
-        ["statusCode"] = statusCode,
-        ["statusReason"] = statusReason,
-        ["time"] = Timestamp(),
-    };
-
-    private string Timestamp() => time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static IResult Answer(JsonObject body) => Results.Content(body.ToJsonString(), "text/javascript; charset=utf-8");
+    /// <summary>Whose a login token is, and whether it was issued after the person's second factor was checked.</summary>
+    private sealed record LoginGrant(string PersonId, bool Verified);
 }

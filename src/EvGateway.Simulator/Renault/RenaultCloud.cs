@@ -9,8 +9,10 @@ namespace EvGateway.Simulator.Renault;
 /// <summary>
 /// Gigya + Kamereon fake. The gateway uses <see cref="GigyaUrl"/> and <see cref="KamereonUrl"/> exactly as it uses
 /// the real roots, so every real path lives under them. Comes with a demo person owning a MYRENAULT account (Zoe
-/// phase 2, Megane E-Tech, Zoe phase 1), a MYDACIA account (Spring) and an SFDC account without cars. Tests steer it
-/// through this class or the HTTP control API under /_control/renault. Thread-safe.
+/// phase 2, Megane E-Tech, Zoe phase 1), a MYDACIA account (Spring) and an SFDC account without cars, and a second
+/// demo person whose login needs the e-mailed code (<see cref="DemoTwoFactorUsername"/>). Tests steer it through this
+/// class or the HTTP control API under /_control/renault; the "sent" codes are listed at <see cref="EmailsPageUrl"/>.
+/// Thread-safe.
 /// </summary>
 public sealed class RenaultCloud
 {
@@ -39,10 +41,19 @@ public sealed class RenaultCloud
     /// <summary>Renault 5 E-Tech (R5E1VE, 52 kWh): plugged in, charging; keeps its charging in KCM ev/settings.</summary>
     public const string DemoRenault5Vin = "VF1R5E00071000005";
 
+    /// <summary>A login that needs the code Gigya e-mails (password <see cref="DemoPassword"/>); the first demo login does not.</summary>
+    public const string DemoTwoFactorUsername = "tfa-demo@evgateway.local";
+    public const string DemoTwoFactorPersonId = "4e9a2c71-8b3d-4f6e-a1c5-9d2b7e4f6a13";
+    public const string DemoTwoFactorAccountId = "d4f7b0c3-6e9a-4d2f-9b5c-8a0e2f4b6d93";
+
+    /// <summary>Megane E-Tech (XCB1VE, 60 kWh) of the two-factor demo login: plugged in, not charging.</summary>
+    public const string DemoTwoFactorVin = "VF1RCB00068000006";
+
     private readonly TimeProvider time;
     private readonly TimeZoneInfo carZone;
     private readonly RenaultDirectory directory = new();
     private readonly GigyaEndpoints gigya;
+    private readonly GigyaTwoFactor twoFactor;
     private readonly KamereonEndpoints kamereon;
     private volatile string gigyaApiKey = DefaultGigyaApiKey;
     private volatile string kamereonApiKey = DefaultKamereonApiKey;
@@ -54,14 +65,20 @@ public sealed class RenaultCloud
         carZone = options.CarTimeZone;
         GigyaUrl = new Uri(baseAddress, "gigya");
         KamereonUrl = new Uri(baseAddress, "kamereon");
+        EmailsPageUrl = new Uri(baseAddress, SimulatedEmailsPage.Path.TrimStart('/'));
         var jwt = new GigyaJwt(time, options.RenaultJwtLifetime);
-        gigya = new GigyaEndpoints(this, directory, jwt, time);
+        var answers = new GigyaAnswers(time);
+        twoFactor = new GigyaTwoFactor(answers, time);
+        gigya = new GigyaEndpoints(this, directory, jwt, twoFactor, answers);
         kamereon = new KamereonEndpoints(this, directory, jwt, new KamereonQuota(time, options.RenaultCallsPerHour), time);
         SeedDemoData();
     }
 
     public Uri GigyaUrl { get; }
     public Uri KamereonUrl { get; }
+
+    /// <summary>A page listing the codes the simulated Gigya "e-mailed", newest first, for a person trying the demo.</summary>
+    public Uri EmailsPageUrl { get; }
     internal RenaultFaults Faults { get; } = new();
 
     /// <summary>The Gigya ApiKey the cloud accepts; change it to simulate a rotated key.</summary>
@@ -84,6 +101,7 @@ public sealed class RenaultCloud
         gigya.Map(endpoints);
         kamereon.Map(endpoints);
         RenaultControlApi.Map(endpoints, this);
+        SimulatedEmailsPage.Map(endpoints, this);
     }
 
     /// <summary>
@@ -96,9 +114,25 @@ public sealed class RenaultCloud
     /// <summary>Invalidates every Gigya login token (getJWT/getAccountInfo then answer 403005). Issued JWTs stay valid.</summary>
     public void RevokeLoginTokens() => gigya.RevokeLoginTokens();
 
-    /// <summary>Flags a login as waiting for a second factor: login answers 403101, existing sessions 403013.</summary>
-    public void SetTwoFactorPending(bool pending, string username = DemoUsername) =>
-        (directory.PersonByLogin(username) ?? throw new KeyNotFoundException($"No person with login {username}.")).TwoFactorPending = pending;
+    /// <summary>
+    /// Makes a login need the e-mailed code: login answers 403101 with a regToken unless the device is remembered, and
+    /// sessions opened before answer 403013 on getJWT.
+    /// </summary>
+    public void SetTwoFactorRequired(bool required, string username = DemoUsername) =>
+        (directory.PersonByLogin(username) ?? throw new KeyNotFoundException($"No person with login {username}.")).TwoFactorRequired = required;
+
+    /// <summary>Every code "e-mailed" so far, oldest first.</summary>
+    public IReadOnlyList<SimulatedEmail> SentEmails() => twoFactor.Emails();
+
+    /// <summary>Raised for each code "e-mailed"; demo mode logs it, marked SIMULATED, so a person can read it.</summary>
+    public event Action<SimulatedEmail>? CodeEmailed
+    {
+        add => twoFactor.CodeEmailed += value;
+        remove => twoFactor.CodeEmailed -= value;
+    }
+
+    /// <summary>Forgets every device remembered by "don't ask again on this device": the next login needs a code again.</summary>
+    public void ForgetRememberedDevices() => twoFactor.ForgetDevices();
 
     /// <summary>Calls received by name: a Gigya method (<c>accounts.login</c>) or a last Kamereon path segment
     /// (<c>battery-status</c>, <c>charging-start</c>, <c>pause-resume</c>; <c>persons</c> and <c>vehicles</c> for the lists).</summary>
@@ -186,6 +220,12 @@ public sealed class RenaultCloud
             level: 22, odometerKm: 15_004.1, latitude: 43.6047, longitude: 1.4442);
         AddVehicle(DemoRenaultAccountId, DemoRenault5Vin, "R5E1VE", RenaultCarSpecs.Renault5, "R5 E-TECH",
             level: 35, plugged: true, charging: true, odometerKm: 4_120.4, latitude: 49.4431, longitude: 1.0993);
+
+        var twoFactorPerson = directory.AddPerson(new RenaultPerson(DemoTwoFactorPersonId, DemoTwoFactorUsername, DemoPassword));
+        twoFactorPerson.TwoFactorRequired = true;
+        directory.AddAccount(new RenaultAccount(DemoTwoFactorAccountId, "MYRENAULT", DemoTwoFactorPersonId));
+        AddVehicle(DemoTwoFactorAccountId, DemoTwoFactorVin, "XCB1VE", RenaultCarSpecs.MeganeETech, "MEGANE E-TECH",
+            level: 57, plugged: true, odometerKm: 12_377.8, latitude: 50.6292, longitude: 3.0573);
     }
 }
 

@@ -10,7 +10,8 @@ namespace EvGateway.Simulator.Renault;
 /// <code>
 /// POST /_control/renault/fail-next?count=2&amp;fault=ServerError500[&amp;name=battery-status]
 /// POST /_control/renault/revoke-login-tokens
-/// POST /_control/renault/two-factor-pending?pending=true[&amp;username=...]
+/// POST /_control/renault/two-factor-required?required=true[&amp;username=...]
+/// GET  /_control/renault/emails           POST /_control/renault/forget-remembered-devices
 /// GET  /_control/renault/calls            GET /_control/renault/calls/{name}     POST /_control/renault/reset-counters
 /// GET  /_control/renault/cars/{vin}       POST /_control/renault/cars/{vin}/plug?plugged=true
 /// POST /_control/renault/cars/{vin}/level?percent=40      POST /_control/renault/cars/{vin}/drive?km=12
@@ -38,17 +39,23 @@ internal static class RenaultControlApi
             cloud.RevokeLoginTokens();
             return TypedResults.NoContent();
         });
-        control.MapPost("/two-factor-pending", Results<NoContent, NotFound> (bool pending, string? username) =>
+        control.MapPost("/two-factor-required", Results<NoContent, NotFound> (bool required, string? username) =>
         {
             try
             {
-                cloud.SetTwoFactorPending(pending, username ?? RenaultCloud.DemoUsername);
+                cloud.SetTwoFactorRequired(required, username ?? RenaultCloud.DemoUsername);
                 return TypedResults.NoContent();
             }
             catch (KeyNotFoundException)
             {
                 return TypedResults.NotFound();
             }
+        });
+        control.MapGet("/emails", () => TypedResults.Ok(cloud.SentEmails()));
+        control.MapPost("/forget-remembered-devices", () =>
+        {
+            cloud.ForgetRememberedDevices();
+            return TypedResults.NoContent();
         });
         control.MapGet("/calls", () => TypedResults.Ok(cloud.CallCounts()));
         control.MapGet("/calls/{name}", (string name) => TypedResults.Ok(new { name, count = cloud.CallCount(name) }));

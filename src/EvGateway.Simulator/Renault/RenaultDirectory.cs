@@ -3,7 +3,7 @@ namespace EvGateway.Simulator.Renault;
 /// <summary>A MyRenault login: a Gigya identity that owns Kamereon accounts.</summary>
 public sealed class RenaultPerson(string personId, string username, string password)
 {
-    private volatile bool twoFactorPending;
+    private volatile bool twoFactorRequired;
 
     public string PersonId { get; } = personId;
     public string Username { get; } = username;
@@ -12,10 +12,11 @@ public sealed class RenaultPerson(string personId, string username, string passw
     /// <summary>Gigya data centre the person lives in (a JWT claim and a getAccountInfo field).</summary>
     public string GigyaDataCenter { get; } = "eu1";
 
-    public bool TwoFactorPending
+    /// <summary>Logging in needs the code Gigya e-mails, unless the device is remembered (renault.md §1b).</summary>
+    public bool TwoFactorRequired
     {
-        get => twoFactorPending;
-        set => twoFactorPending = value;
+        get => twoFactorRequired;
+        set => twoFactorRequired = value;
     }
 
     public override string ToString() => $"RenaultPerson {PersonId} ({Username})";

@@ -98,6 +98,7 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
         }
 
         Simulator = CloudSimulator.StartAsync(new SimulatorOptions()).GetAwaiter().GetResult();
+        Simulator.Renault.CodeEmailed += LogSimulatedEmail;
         var settings = DemoMode.SimulatorSettings(Simulator);
         // A new simulator only knows its initial tokens: the demo keeps its own data folder and forgets the tokens a
         // previous demo run rotated, so a second start works as well as the first.
@@ -197,5 +198,14 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
         var url = (addresses?.FirstOrDefault() ?? "http://localhost:5000").Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
         logger.LogInformation("Demo mode: no car maker is configured, serving simulated cars. Open {Url}/swagger", url.TrimEnd('/'));
+        if (Simulator is { } simulator)
+        {
+            logger.LogInformation("Demo mode: the Renault login {Login} (password {Password}) asks for an e-mailed code; the codes appear in this log and at {Page}",
+                RenaultCloud.DemoTwoFactorUsername, RenaultCloud.DemoPassword, simulator.Renault.EmailsPageUrl);
+        }
     }
+
+    // Nobody receives the simulated e-mail: the person trying the demo reads the code here.
+    private void LogSimulatedEmail(SimulatedEmail email) =>
+        logger.LogWarning("SIMULATED e-mail to {To}: MyRenault verification code {Code} (nothing was sent)", email.To, email.Code);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
@@ -14,9 +15,13 @@ namespace EvGateway.Tests.Renault;
 /// Cases the simulator cannot stage (a model whose reads answer 404/501, a 401 on a JWT the gateway still trusts):
 /// the real adapter, with only the socket swapped for a scripted cloud.
 /// </summary>
-public class RenaultStubbedCloudTests
+public sealed class RenaultStubbedCloudTests : IDisposable
 {
     private const string Vin = "VF1NEW00000000001";
+
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("evgateway-renault-").FullName;
+
+    public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
 
     [Fact]
     public async Task An_unknown_model_learns_from_404_and_501_on_reads_and_stops_asking_for_them()
@@ -58,7 +63,27 @@ public class RenaultStubbedCloudTests
         Assert.Equal(1, cloud.Calls("accounts.login"));
     }
 
-    private static ServiceProvider Build(ScriptedCloud cloud)
+    [Fact]
+    public async Task A_login_token_refused_as_soon_as_it_was_issued_stops_further_logins()
+    {
+        var cloud = new ScriptedCloud { RefuseLoginTokens = true };
+        await using var services = Build(cloud);
+        var provider = services.GetRequiredService<IVehicleProvider>();
+
+        var first = await Assert.ThrowsAsync<GatewayException>(() => provider.GetVehiclesAsync(TestContext.Current.CancellationToken));
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<GatewayException>(() => provider.GetVehiclesAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(ErrorCodes.UpstreamUnavailable, first.Code);
+        Assert.Contains("refused the login token it had just issued", first.Message, StringComparison.Ordinal);
+        Assert.Equal(1, cloud.Calls("accounts.login"));
+        Assert.Equal(1, cloud.Calls("accounts.getJWT"));
+        Assert.Equal(AccountState.Unavailable, services.GetRequiredService<RenaultLoginFlow>().State.State);
+    }
+
+    private ServiceProvider Build(ScriptedCloud cloud)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -67,6 +92,7 @@ public class RenaultStubbedCloudTests
             ["Renault:GigyaUrl"] = "http://gigya.test",
             ["Renault:KamereonUrl"] = "http://kamereon.test",
             ["Renault:RetryDelayMilliseconds"] = "0",
+            ["Gateway:DataDirectory"] = dataDirectory,
         }).Build();
         var services = new ServiceCollection()
             .AddLogging()
@@ -85,6 +111,9 @@ public class RenaultStubbedCloudTests
 
         public string? RejectFirstJwtOn { get; init; }
 
+        /// <summary>getJWT answers 403005 "Unauthorized user" for every login token, even one just issued.</summary>
+        public bool RefuseLoginTokens { get; init; }
+
         public int Calls(string name) => calls.GetValueOrDefault(name);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -96,6 +125,7 @@ public class RenaultStubbedCloudTests
             {
                 "accounts.login" => Json("""{"errorCode":0,"sessionInfo":{"cookieValue":"login-token"}}"""),
                 "accounts.getAccountInfo" => Json("""{"errorCode":0,"data":{"personId":"person-1"}}"""),
+                "accounts.getJWT" when RefuseLoginTokens => Json("""{"errorCode":403005,"errorDetails":"Unauthorized user"}"""),
                 "accounts.getJWT" => Json($$$"""{"errorCode":0,"id_token":"jwt-{{{Interlocked.Increment(ref issuedJwts)}}}"}"""),
                 _ when name == RejectFirstJwtOn && jwt == "jwt-1" => Json("""{"type":"FUNCTIONAL","errors":[{"errorCode":"err.func.401"}]}""", HttpStatusCode.Unauthorized),
                 "person-1" => Json("""{"accounts":[{"accountId":"account-1","accountType":"MYRENAULT"},{"accountId":"account-2","accountType":"SFDC"}]}"""),

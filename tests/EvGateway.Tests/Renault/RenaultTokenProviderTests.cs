@@ -1,5 +1,7 @@
+using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using static EvGateway.Tests.Renault.RenaultAdapterRig;
 
 namespace EvGateway.Tests.Renault;
@@ -126,16 +128,26 @@ public class RenaultTokenProviderTests
     }
 
     [Fact]
-    public async Task Pending_two_factor_verification_is_reported_clearly_as_invalid_credentials()
+    public async Task An_account_that_starts_asking_for_a_code_logs_in_once_then_waits_for_the_owner_without_sending_one()
     {
         await using var rig = await StartAsync();
-        rig.Cloud.SetTwoFactorPending(true);
+        var zoe = await rig.VehicleAsync(RenaultCloud.DemoZoePhase2Vin);
+        rig.Cloud.SetTwoFactorRequired(true);
+        rig.Time.Advance(PastJwtExpiry);
 
-        var error = await Assert.ThrowsAsync<GatewayException>(() => rig.Provider.GetVehiclesAsync(Ct));
+        var error = await Assert.ThrowsAsync<GatewayException>(() => rig.Provider.GetStatusAsync(zoe, Ct));
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<GatewayException>(() => rig.Provider.GetVehiclesAsync(Ct));
+        }
 
         Assert.Equal(ErrorCodes.InvalidCredentials, error.Code);
-        Assert.Contains("two-factor verification pending in the MyRenault app", error.Message, StringComparison.Ordinal);
+        Assert.Contains("asks for the code it e-mails", error.Message, StringComparison.Ordinal);
+        Assert.Equal(AccountState.CodeRequired, rig.Login.State.State);
         Assert.Equal(ProviderHealthState.Failing, rig.Provider.Health.State);
+        Assert.Equal(2, rig.Cloud.CallCount("accounts.login"));
+        Assert.Equal(0, rig.Cloud.CallCount("accounts.tfa.initTFA"));
+        Assert.Empty(rig.Cloud.SentEmails());
     }
 
     [Fact]

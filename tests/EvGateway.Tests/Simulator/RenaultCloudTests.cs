@@ -431,20 +431,21 @@ public class RenaultCloudTests
     }
 
     [Fact]
-    public async Task Revoked_login_tokens_answer_403005_and_a_pending_second_factor_blocks_login()
+    public async Task Revoked_login_tokens_answer_403005_and_sessions_from_before_a_code_was_required_answer_403013()
     {
         await using var session = await StartAsync();
-        var loginToken = await session.LoginTokenAsync();
-
+        var revoked = await session.LoginTokenAsync();
         session.Cloud.RevokeLoginTokens();
-        var jwt = await session.GigyaAsync("accounts.getJWT", ("ApiKey", RenaultCloud.DefaultGigyaApiKey), ("login_token", loginToken));
-        session.Cloud.SetTwoFactorPending(true);
-        var login = await session.GigyaAsync("accounts.login",
-            ("ApiKey", RenaultCloud.DefaultGigyaApiKey), ("loginID", RenaultCloud.DemoUsername), ("password", RenaultCloud.DemoPassword));
+        var unverified = await session.LoginTokenAsync();
 
-        Assert.Equal(403005, (int)jwt["errorCode"]!);
-        Assert.Null(jwt["id_token"]);
-        Assert.Equal(403101, (int)login["errorCode"]!);
+        var refused = await session.GigyaAsync("accounts.getJWT", ("ApiKey", RenaultCloud.DefaultGigyaApiKey), ("login_token", revoked));
+        session.Cloud.SetTwoFactorRequired(true);
+        var unverifiedInfo = await session.GigyaAsync("accounts.getJWT", ("ApiKey", RenaultCloud.DefaultGigyaApiKey), ("login_token", unverified));
+
+        Assert.Equal(403005, (int)refused["errorCode"]!);
+        Assert.Null(refused["id_token"]);
+        Assert.Equal(403013, (int)unverifiedInfo["errorCode"]!);
+        Assert.Equal("Unverified user", (string?)unverifiedInfo["errorDetails"]);
     }
 
     [Fact]

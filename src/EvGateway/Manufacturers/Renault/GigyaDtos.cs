@@ -34,11 +34,18 @@ internal class GigyaResponse
 internal sealed class GigyaLoginResponse : GigyaResponse
 {
     public GigyaSessionInfo? SessionInfo { get; init; }
+
+    /// <summary>With 403101: the pending login the e-mailed code completes.</summary>
+    public string? RegToken { get; init; }
 }
 
 internal sealed class GigyaSessionInfo
 {
     public string? CookieValue { get; init; }
+
+    /// <summary>With 403101: how long the regToken lives, in seconds (sent as a string).</summary>
+    [JsonPropertyName("expires_in")]
+    public int? ExpiresIn { get; init; }
 }
 
 internal sealed class GigyaAccountInfoResponse : GigyaResponse
@@ -62,4 +69,7 @@ internal static class GigyaErrorCodes
     public const int LoginTokenUnverified = 403013;
     public const int InvalidLoginOrPassword = 403042;
     public const int TwoFactorPending = 403101;
+
+    /// <summary>Also reported as "TFA required"; handled like 403101.</summary>
+    public const int TwoFactorRequired = 403102;
 }

@@ -64,7 +64,7 @@ internal sealed partial class RenaultOptionsValidator : IValidateOptions<Renault
             failures.Add("Renault:Password is required when Renault:Username is set.");
         }
 
-        if (!LocalePattern().IsMatch(options.Locale ?? ""))
+        if (!IsLocale(options.Locale ?? ""))
         {
             failures.Add($"Renault:Locale must look like fr_FR (language_COUNTRY), got '{options.Locale}'.");
         }
@@ -106,6 +106,8 @@ internal sealed partial class RenaultOptionsValidator : IValidateOptions<Renault
             failures.Add($"{key} must be an absolute http(s) URL, got '{value}'.");
         }
     }
+
+    internal static bool IsLocale(string locale) => LocalePattern().IsMatch(locale);
 
     [GeneratedRegex("^[a-z]{2}_[A-Z]{2}$")]
     private static partial Regex LocalePattern();

@@ -12,6 +12,7 @@ namespace EvGateway.Manufacturers.Renault;
 internal sealed partial class RenaultProvider(
     IKamereonApi kamereon,
     RenaultTokenProvider tokens,
+    RenaultLoginFlow login,
     KamereonCalls calls,
     EvSettingsClient evSettings,
     IOptionsMonitor<RenaultOptions> options,
@@ -30,7 +31,7 @@ internal sealed partial class RenaultProvider(
 
     public string Maker => MakerName;
 
-    public bool IsConfigured => options.CurrentValue.IsConfigured;
+    public bool IsConfigured => login.HasAccount;
 
     /// <summary>
     /// Renault's account quota is about 60 calls an hour and one status read costs up to four of them (battery,

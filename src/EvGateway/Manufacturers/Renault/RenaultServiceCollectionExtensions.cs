@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
@@ -31,6 +32,7 @@ public static class RenaultServiceCollectionExtensions
     {
         services.AddSingleton(new MakerSetup(RenaultProvider.MakerName, IsConfigured, AddRenault));
         services.AddOptions<RenaultOptions>().Bind(configuration.GetSection(RenaultOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RenaultOptions>, RenaultOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
@@ -38,6 +40,8 @@ public static class RenaultServiceCollectionExtensions
         var refit = new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options));
         services.AddRefitGeneratedClient<IGigyaApi>(refit)
             .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.GigyaUrl))
+            // The flow sends the device cookies itself; a pooled handler's own cookie jar would add stale ones.
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false })
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
 
@@ -48,6 +52,10 @@ public static class RenaultServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
 
+        services.AddSingleton<RenaultSessionStore>();
+        services.AddSingleton(sp => new RenaultLoginFlow(sp.GetRequiredService<IGigyaApi>(), sp.GetRequiredService<RenaultSessionStore>(),
+            sp.GetRequiredService<IOptionsMonitor<RenaultOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RenaultLoginFlow>>()));
         services.AddSingleton<RenaultTokenProvider>();
         services.AddSingleton<KamereonCalls>();
         services.AddSingleton<EvSettingsClient>();

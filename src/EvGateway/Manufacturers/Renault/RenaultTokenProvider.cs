@@ -1,19 +1,16 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Refit;
 
 namespace EvGateway.Manufacturers.Renault;
 
 /// <summary>
-/// The Gigya identity: logs in once, keeps the long-lived login token in memory and hands out the short-lived JWT that
-/// Kamereon wants, refreshing it shortly before it expires. Every refresh is single-flight: however many callers find
-/// the JWT expired, Gigya sees one getJWT. A rejected password latches: no login is attempted again until the
-/// configuration changes, because repeating a bad login can lock the owner's account.
+/// The short-lived JWT that Kamereon wants, from the login token <see cref="RenaultLoginFlow"/> holds, refreshed shortly
+/// before it expires. Every refresh is single-flight: however many callers find the JWT expired, Gigya sees one getJWT.
+/// When Gigya refuses the login token (403005/403013) the flow logs in again, once.
 /// </summary>
 internal sealed partial class RenaultTokenProvider : IDisposable
 {
@@ -22,25 +19,24 @@ internal sealed partial class RenaultTokenProvider : IDisposable
     private static readonly TimeSpan MaxRefreshMargin = TimeSpan.FromSeconds(60);
 
     private readonly IGigyaApi gigya;
+    private readonly RenaultLoginFlow flow;
     private readonly IOptionsMonitor<RenaultOptions> options;
     private readonly IMemoryCache cache;
     private readonly TimeProvider time;
     private readonly ILogger<RenaultTokenProvider> logger;
     private readonly SemaphoreSlim refreshGate = new(1, 1);
-    private readonly IDisposable? optionsSubscription;
 
-    private GigyaSession? session;
-    private LatchedFailure? latched;
-
-    public RenaultTokenProvider(IGigyaApi gigya, IOptionsMonitor<RenaultOptions> options, IMemoryCache cache, TimeProvider time,
-        ILogger<RenaultTokenProvider> logger)
+    public RenaultTokenProvider(IGigyaApi gigya, RenaultLoginFlow flow, IOptionsMonitor<RenaultOptions> options, IMemoryCache cache,
+        TimeProvider time, ILogger<RenaultTokenProvider> logger)
     {
         this.gigya = gigya;
+        this.flow = flow;
         this.options = options;
         this.cache = cache;
         this.time = time;
         this.logger = logger;
-        optionsSubscription = options.OnChange(OnOptionsChanged);
+        flow.SessionChanged += ForgetJwt;
+        flow.StateChanged += OnAccountChanged;
     }
 
     public ProviderHealth Health { get; private set; } = ProviderHealth.Starting;
@@ -75,7 +71,7 @@ internal sealed partial class RenaultTokenProvider : IDisposable
     public async Task<string> GetPersonIdAsync(CancellationToken cancellationToken)
     {
         await GetJwtAsync(cancellationToken);
-        return session?.PersonId ?? throw GatewayException.Unavailable(RenaultProvider.MakerName, "the login session ended during the request");
+        return flow.PersonId ?? throw GatewayException.Unavailable(RenaultProvider.MakerName, "the login session ended during the request");
     }
 
     /// <summary>Kamereon refused <paramref name="jwt"/>: forget it so the next caller fetches a new one. A JWT that was
@@ -90,7 +86,8 @@ internal sealed partial class RenaultTokenProvider : IDisposable
 
     public void Dispose()
     {
-        optionsSubscription?.Dispose();
+        flow.SessionChanged -= ForgetJwt;
+        flow.StateChanged -= OnAccountChanged;
         refreshGate.Dispose();
     }
 
@@ -108,154 +105,55 @@ internal sealed partial class RenaultTokenProvider : IDisposable
 
     private async Task<CachedJwt> FetchJwtAsync(CancellationToken cancellationToken)
     {
-        var current = session ?? await LoginAsync(cancellationToken);
-        var answer = await CallGigyaAsync(ct => gigya.GetJwtAsync(Form(current), ct), cancellationToken);
-        if (answer.ErrorCode is GigyaErrorCodes.LoginTokenExpired or GigyaErrorCodes.LoginTokenUnverified)
-        {
-            LogLoginTokenExpired(answer.ErrorCode);
-            session = null;
-            current = await LoginAsync(cancellationToken);
-            answer = await CallGigyaAsync(ct => gigya.GetJwtAsync(Form(current), ct), cancellationToken);
-        }
-
-        ThrowIfFailed(answer, "getJWT");
-        if (string.IsNullOrEmpty(answer.IdToken))
-        {
-            throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, "Gigya returned no JWT"));
-        }
-
-        var now = time.GetUtcNow();
-        var expiresAt = JwtExpiry(answer.IdToken) ?? now.AddSeconds(RequestedJwtLifetimeSeconds);
-        var lifetime = expiresAt - now;
-        var margin = lifetime / 4 < MaxRefreshMargin ? lifetime / 4 : MaxRefreshMargin;
-        Health = ProviderHealth.LoggedIn;
-        LogJwtRefreshed(expiresAt);
-        return new CachedJwt(answer.IdToken, now + lifetime - margin);
-
-        GigyaJwtForm Form(GigyaSession s) => new(options.CurrentValue.GigyaApiKey, s.LoginToken, RequestedJwtLifetimeSeconds);
-    }
-
-    private async Task<GigyaSession> LoginAsync(CancellationToken cancellationToken)
-    {
-        var settings = options.CurrentValue;
-        var fingerprint = Fingerprint(settings);
-        if (latched is { } failure && failure.Fingerprint == fingerprint)
-        {
-            throw failure.Error;
-        }
-
-        var login = await CallGigyaAsync(ct => gigya.LoginAsync(new GigyaLoginForm(settings.GigyaApiKey, settings.Username, settings.Password), ct), cancellationToken);
-        if (login.ErrorCode == GigyaErrorCodes.InvalidLoginOrPassword)
-        {
-            var error = GatewayException.InvalidCredentials(RenaultProvider.MakerName,
-                "the username or password was rejected; fix Renault:Username / Renault:Password (no further login is tried until then)");
-            latched = new LatchedFailure(fingerprint, error);
-            LogCredentialsRejected();
-            throw Fail(error);
-        }
-
-        ThrowIfFailed(login, "login");
-        var loginToken = login.SessionInfo?.CookieValue;
-        if (string.IsNullOrEmpty(loginToken))
-        {
-            throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, "Gigya login returned no session"));
-        }
-
-        var account = await CallGigyaAsync(ct => gigya.GetAccountInfoAsync(new GigyaSessionForm(settings.GigyaApiKey, loginToken), ct), cancellationToken);
-        ThrowIfFailed(account, "getAccountInfo");
-        var personId = account.Data?.PersonId;
-        if (string.IsNullOrEmpty(personId))
-        {
-            throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, "the Gigya account has no Kamereon person id"));
-        }
-
-        session = new GigyaSession(loginToken, personId);
-        Health = ProviderHealth.LoggedIn;
-        LogLoggedIn();
-        return session;
-    }
-
-    private void ThrowIfFailed(GigyaResponse answer, string call)
-    {
-        switch (answer.ErrorCode)
-        {
-            case 0:
-                return;
-            case GigyaErrorCodes.TwoFactorPending:
-                throw Fail(GatewayException.InvalidCredentials(RenaultProvider.MakerName,
-                    "two-factor verification pending in the MyRenault app; approve it there, then retry"));
-            case GigyaErrorCodes.InvalidApiKey:
-                throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName,
-                    "Gigya API key rejected; update Renault:GigyaApiKey to the key of the current MyRenault app"));
-            case GigyaErrorCodes.InvalidLoginOrPassword:
-                throw Fail(GatewayException.InvalidCredentials(RenaultProvider.MakerName, "the username or password was rejected"));
-            default:
-                throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, $"Gigya {call} failed with error {answer.ErrorCode}"));
-        }
-    }
-
-    // Gigya normally answers HTTP 200 with an errorCode, but proxies and some errors come as HTTP 4xx/5xx with the same body.
-    private async Task<T> CallGigyaAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : GigyaResponse
-    {
         try
         {
-            return await call(cancellationToken);
+            var current = await flow.SessionAsync(cancellationToken);
+            var answer = await GetJwtFromAsync(current, cancellationToken);
+            if (answer.ErrorCode is GigyaErrorCodes.LoginTokenExpired or GigyaErrorCodes.LoginTokenUnverified)
+            {
+                current = await flow.SessionRefusedAsync(current, answer.ErrorCode, cancellationToken);
+                answer = await GetJwtFromAsync(current, cancellationToken);
+            }
+
+            if (answer.ErrorCode != 0)
+            {
+                throw GigyaCalls.Failure(answer, "getJWT");
+            }
+
+            if (string.IsNullOrEmpty(answer.IdToken))
+            {
+                throw GatewayException.Unavailable(RenaultProvider.MakerName, "Gigya returned no JWT");
+            }
+
+            RenaultLoginFlow.SessionWorked(current);
+            var now = time.GetUtcNow();
+            var expiresAt = JwtExpiry(answer.IdToken) ?? now.AddSeconds(RequestedJwtLifetimeSeconds);
+            var lifetime = expiresAt - now;
+            var margin = lifetime / 4 < MaxRefreshMargin ? lifetime / 4 : MaxRefreshMargin;
+            Health = ProviderHealth.LoggedIn;
+            LogJwtRefreshed(expiresAt);
+            return new CachedJwt(answer.IdToken, now + lifetime - margin);
         }
-        catch (ApiException e) when (TryReadErrorBody<T>(e.Content) is { ErrorCode: not 0 } body)
+        catch (GatewayException e)
         {
-            return body;
-        }
-        catch (Exception e) when (KamereonErrors.IsSendFailure(e, cancellationToken))
-        {
-            var failure = KamereonErrors.FromSendFailure(e, cancellationToken);
-            throw failure is GatewayException gateway ? Fail(gateway) : failure;
-        }
-        catch (ApiException e)
-        {
-            throw Fail(GatewayException.Unavailable(RenaultProvider.MakerName, $"Gigya answered HTTP {(int)e.StatusCode}", e));
+            Health = new ProviderHealth(ProviderHealthState.Failing, e.Message);
+            throw;
         }
     }
 
-    private static T? TryReadErrorBody<T>(string? content) where T : GigyaResponse
+    private Task<GigyaJwtResponse> GetJwtFromAsync(GigyaSession session, CancellationToken cancellationToken) =>
+        GigyaCalls.SendAsync(ct => gigya.GetJwtAsync(new GigyaJwtForm(options.CurrentValue.GigyaApiKey, session.LoginToken, RequestedJwtLifetimeSeconds),
+            flow.Cookies, ct), cancellationToken);
+
+    private void ForgetJwt() => cache.Remove(JwtCacheKey);
+
+    // The owner's steps (a verified code, a new login) change the health before the next car read does.
+    private void OnAccountChanged(RenaultAccountState account) => Health = account.State switch
     {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(content, RenaultJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private GatewayException Fail(GatewayException error)
-    {
-        Health = new ProviderHealth(ProviderHealthState.Failing, error.Message);
-        return error;
-    }
-
-    private void OnOptionsChanged(RenaultOptions changed)
-    {
-        if (latched is { } failure && failure.Fingerprint == Fingerprint(changed))
-        {
-            return;
-        }
-
-        latched = null;
-        session = null;
-        cache.Remove(JwtCacheKey);
-        Health = ProviderHealth.Starting;
-    }
-
-    // Keeps no copy of the password around just to notice that it changed.
-    private static string Fingerprint(RenaultOptions settings) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\n', settings.GigyaUrl, settings.GigyaApiKey, settings.Username, settings.Password))));
+        AccountState.Connected => ProviderHealth.LoggedIn,
+        AccountState.Unavailable => Health,
+        _ => new ProviderHealth(ProviderHealthState.Failing, account.Detail),
+    };
 
     internal static DateTimeOffset? JwtExpiry(string jwt)
     {
@@ -280,27 +178,11 @@ internal sealed partial class RenaultTokenProvider : IDisposable
         }
     }
 
-    private sealed record GigyaSession(string LoginToken, string PersonId)
-    {
-        public override string ToString() => $"GigyaSession {{ PersonId = {PersonId} }}";
-    }
-
     private sealed record CachedJwt(string Token, DateTimeOffset RefreshAt)
     {
         public override string ToString() => $"CachedJwt {{ RefreshAt = {RefreshAt:O} }}";
     }
 
-    private sealed record LatchedFailure(string Fingerprint, GatewayException Error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Renault login succeeded")]
-    private partial void LogLoggedIn();
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Renault JWT refreshed; it expires at {ExpiresAt:O}")]
     private partial void LogJwtRefreshed(DateTimeOffset expiresAt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Renault login token no longer accepted (Gigya {ErrorCode}); logging in again once")]
-    private partial void LogLoginTokenExpired(int errorCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renault rejected the username or password; no further login until the configuration changes")]
-    private partial void LogCredentialsRejected();
 }
