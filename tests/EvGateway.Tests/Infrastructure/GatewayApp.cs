@@ -18,9 +18,14 @@ public sealed class GatewayApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
     private readonly string dataDirectory;
+    private readonly bool ownsDataDirectory;
+    private readonly bool ownsSimulator;
 
-    private GatewayApp(CloudSimulator simulator, FakeTimeProvider time, WebApplicationFactory<Program> factory, string dataDirectory, CapturedLog log)
+    private GatewayApp(CloudSimulator simulator, FakeTimeProvider time, WebApplicationFactory<Program> factory, string dataDirectory, CapturedLog log,
+        bool ownsDataDirectory, bool ownsSimulator)
     {
+        this.ownsDataDirectory = ownsDataDirectory;
+        this.ownsSimulator = ownsSimulator;
         Log = log;
         Simulator = simulator;
         Time = time;
@@ -37,12 +42,18 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>Everything the gateway logged.</summary>
     public CapturedLog Log { get; }
 
+    /// <summary>
+    /// Starts a gateway. With <paramref name="dataDirectory"/> and <paramref name="simulator"/> given, they are the
+    /// caller's and outlive this gateway (a restart test starts a second gateway over both); pass the simulator's
+    /// <paramref name="simulatorOptions"/> with it, so both share one clock.
+    /// </summary>
     public static async Task<GatewayApp> StartAsync(Dictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null,
-        string? dataDirectory = null)
+        string? dataDirectory = null, CloudSimulator? simulator = null)
     {
         var time = simulatorOptions?.TimeProvider as FakeTimeProvider ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = simulatorOptions ?? new SimulatorOptions { TimeProvider = time };
-        var simulator = await CloudSimulator.StartAsync(options, TestContext.Current.CancellationToken);
+        var ownsSimulator = simulator is null;
+        simulator ??= await CloudSimulator.StartAsync(options, TestContext.Current.CancellationToken);
         var directory = dataDirectory ?? Directory.CreateTempSubdirectory("evgw-test-").FullName;
 
         var all = DemoMode.SimulatorSettings(simulator);
@@ -71,14 +82,23 @@ public sealed class GatewayApp : IAsyncDisposable
                 services.AddSingleton<ILoggerProvider>(log);
             });
         });
-        return new GatewayApp(simulator, time, factory, directory, log);
+        return new GatewayApp(simulator, time, factory, directory, log, dataDirectory is null, ownsSimulator);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await factory.DisposeAsync();
-        await Simulator.DisposeAsync();
+        if (ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
+
+        if (!ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(dataDirectory, recursive: true);

@@ -1,5 +1,6 @@
 using System.Net;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,8 @@ public static class RenaultServiceCollectionExtensions
         services.AddSingleton<KamereonCalls>();
         services.AddSingleton<EvSettingsClient>();
         services.AddSingleton<RenaultProvider>();
+        services.AddSingleton<RenaultAccount>();
+        services.AddSingleton<IMakerAccount>(provider => provider.GetRequiredService<RenaultAccount>());
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<RenaultProvider>());
         services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
         services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();
