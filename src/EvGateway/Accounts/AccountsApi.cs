@@ -16,10 +16,9 @@ public static class AccountsApi
         accounts.MapGet("/", ListAccounts).WithName(nameof(ListAccounts))
             .WithSummary("Every maker account: connected, code_required, login_required, credentials_rejected or unavailable, with what to do");
 
-        foreach (var account in app.ServiceProvider.GetServices<IMakerAccount>())
+        foreach (var routes in app.ServiceProvider.GetServices<MakerAccountRoutes>())
         {
-            var group = accounts.MapGroup("/" + account.Maker.ToLowerInvariant()).WithTags("Accounts").WithGatewayProblems();
-            account.MapRoutes(group);
+            routes.Map(accounts.MapGroup("/" + routes.Maker.ToLowerInvariant()).WithTags("Accounts").WithGatewayProblems());
         }
 
         return app;

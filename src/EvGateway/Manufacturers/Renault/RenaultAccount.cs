@@ -71,7 +71,7 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
         }
     }
 
-    public void MapRoutes(RouteGroupBuilder account)
+    public static void MapRoutes(RouteGroupBuilder account)
     {
         account.MapPost("/login", PostLogin).Validate<RenaultLoginRequest>().WithName("RenaultLogin")
             .WithSummary("Log in to the MyRenault account: connected, or code_required when Renault e-mails a code (sent only on request)");

@@ -63,6 +63,7 @@ public static class RenaultServiceCollectionExtensions
         services.AddSingleton<RenaultProvider>();
         services.AddSingleton<RenaultAccount>();
         services.AddSingleton<IMakerAccount>(provider => provider.GetRequiredService<RenaultAccount>());
+        services.AddSingleton(new MakerAccountRoutes(RenaultProvider.MakerName, RenaultAccount.MapRoutes));
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<RenaultProvider>());
         services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
         services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();

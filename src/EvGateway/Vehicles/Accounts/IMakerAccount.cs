@@ -3,7 +3,7 @@ namespace EvGateway.Vehicles.Accounts;
 /// <summary>
 /// One maker's account as the owner sees it: where its login stands and what the owner can do about it. Each maker
 /// implements this port; its own login steps (an emailed code, a browser login, a pairing) are routes it maps under
-/// <c>/api/accounts/&lt;maker&gt;/</c> from its own folder.
+/// <c>/api/accounts/&lt;maker&gt;/</c> from its own folder (see <see cref="MakerAccountRoutes"/>).
 /// </summary>
 public interface IMakerAccount
 {
@@ -22,6 +22,4 @@ public interface IMakerAccount
     /// </summary>
     Task<AccountStepResult> RunStepAsync(string step, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken);
 
-    /// <summary>Maps the maker's own login steps on <paramref name="account"/> (/api/accounts/&lt;maker&gt;).</summary>
-    void MapRoutes(RouteGroupBuilder account);
 }
