@@ -37,6 +37,9 @@ public sealed class GatewayApp : IAsyncDisposable
     public CloudSimulator Simulator { get; }
     public FakeTimeProvider Time { get; }
     public HttpClient Client { get; }
+
+    /// <summary>Where the gateway answers (a loopback port when started over sockets).</summary>
+    public Uri BaseAddress => Client.BaseAddress!;
     public IServiceProvider Services => factory.Services;
 
     /// <summary>Everything the gateway logged.</summary>
@@ -45,10 +48,11 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>
     /// Starts a gateway. With <paramref name="dataDirectory"/> and <paramref name="simulator"/> given, they are the
     /// caller's and outlive this gateway (a restart test starts a second gateway over both); pass the simulator's
-    /// <paramref name="simulatorOptions"/> with it, so both share one clock.
+    /// <paramref name="simulatorOptions"/> with it, so both share one clock. <paramref name="overSockets"/> serves it on
+    /// a loopback port (for a browser) instead of in memory.
     /// </summary>
     public static async Task<GatewayApp> StartAsync(Dictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null,
-        string? dataDirectory = null, CloudSimulator? simulator = null)
+        string? dataDirectory = null, CloudSimulator? simulator = null, bool overSockets = false)
     {
         var time = simulatorOptions?.TimeProvider as FakeTimeProvider ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = simulatorOptions ?? new SimulatorOptions { TimeProvider = time };
@@ -64,6 +68,11 @@ public sealed class GatewayApp : IAsyncDisposable
         foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;
+        }
+
+        if (overSockets)
+        {
+            all["Gateway:Urls"] = "http://127.0.0.1:0";
         }
 
         var log = new CapturedLog();
@@ -82,6 +91,13 @@ public sealed class GatewayApp : IAsyncDisposable
                 services.AddSingleton<ILoggerProvider>(log);
             });
         });
+        if (overSockets)
+        {
+            // A real Kestrel on a loopback port, for a browser to talk to.
+            factory.UseKestrel();
+            factory.StartServer();
+        }
+
         return new GatewayApp(simulator, time, factory, directory, log, dataDirectory is null, ownsSimulator);
     }
 
