@@ -2,6 +2,7 @@ using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Primitives;
@@ -22,6 +23,7 @@ public static class DemoMode
         builder.Services.AddSingleton<DemoClouds>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DemoClouds>());
         builder.Services.AddSingleton<IVehicleProviderSource>(services => services.GetRequiredService<DemoClouds>());
+        builder.Services.AddSingleton<IMakerAccountSource>(services => services.GetRequiredService<DemoClouds>());
         builder.Services.AddSingleton<IChargeLimit, DemoChargeLimit>();
         builder.Services.AddSingleton<IChargeScheduling, DemoChargeScheduling>();
         builder.Services.AddSingleton<IDailyChargeScheduling, DemoDailyChargeScheduling>();
@@ -71,7 +73,7 @@ public static class DemoMode
 /// </summary>
 public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration configuration, ILoggerFactory loggers, TimeProvider time,
     IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoClouds> logger)
-    : IHostedService, IVehicleProviderSource, IAsyncDisposable
+    : IHostedService, IVehicleProviderSource, IMakerAccountSource, IAsyncDisposable
 {
     private readonly Lock gate = new();
     private ServiceProvider? adapters;
@@ -82,6 +84,15 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
     public CloudSimulator? Simulator { get; private set; }
 
     public IReadOnlyList<IVehicleProvider> Providers => providers;
+
+    public string Title => "Try it on the simulated clouds (demo)";
+
+    public string? Hint => Simulator is { } simulator
+        ? $"The demo login {RenaultCloud.DemoTwoFactorUsername} (password {RenaultCloud.DemoPassword}) asks for Renault's e-mailed " +
+          $"code; the simulated e-mail appears in the gateway's log and at {simulator.Renault.EmailsPageUrl}. Nothing here touches a real account."
+        : null;
+
+    public IReadOnlyList<IMakerAccount> Accounts => adapters?.GetServices<IMakerAccount>().ToArray() ?? [];
 
     /// <summary>The demo adapters' services while demo mode runs (their capability ports), else null.</summary>
     internal IServiceProvider? Adapters => adapters;
@@ -116,6 +127,10 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
         collection.AddLogging();
         collection.Replace(ServiceDescriptor.Singleton(loggers));
         collection.AddSingleton(time);
+        // A login tried on the demo's accounts stays with the demo: it is kept in the demo's own settings, and the
+        // directory forgets the demo cars it replaces.
+        collection.AddSingleton<IAccountSettingsStore>(new DemoAccountSettings(demoConfiguration));
+        collection.AddSingleton(_ => services.GetRequiredService<VehicleDirectory>());
         foreach (var maker in makers)
         {
             maker.Register(collection, demoConfiguration);
@@ -208,4 +223,20 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
     // Nobody receives the simulated e-mail: the person trying the demo reads the code here.
     private void LogSimulatedEmail(SimulatedEmail email) =>
         logger.LogWarning("SIMULATED e-mail to {To}: MyRenault verification code {Code} (nothing was sent)", email.To, email.Code);
+}
+
+/// <summary>Settings a login on a demo account gives, kept in the demo's own configuration only (never on disk).</summary>
+internal sealed class DemoAccountSettings(IConfigurationRoot demo) : IAccountSettingsStore
+{
+    public Task SaveAsync(string section, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        foreach (var (key, value) in settings)
+        {
+            demo[$"{section}:{key}"] = value;
+        }
+
+        // The demo adapters read their settings through options that follow the configuration's reload signal.
+        demo.Reload();
+        return Task.CompletedTask;
+    }
 }

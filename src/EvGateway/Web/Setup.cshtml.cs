@@ -11,11 +11,16 @@ namespace EvGateway.Web;
 /// post runs one step through the maker's account port and redirects back (so a reload never sends a code twice);
 /// what happened is shown once. Secrets typed here are never echoed.
 /// </summary>
-public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IConfiguration configuration, ILogger<SetupModel> logger) : PageModel
+public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<IMakerAccountSource> sources, IConfiguration configuration,
+    ILogger<SetupModel> logger) : PageModel
 {
     private const int MaxFileBytes = 256 * 1024;
 
+    /// <summary>The owner's own accounts.</summary>
     public IReadOnlyList<IMakerAccount> Accounts { get; } = accounts.ToArray();
+
+    /// <summary>Other accounts offered to try the steps on (demo mode's), with their heading; empty when there are none.</summary>
+    public IReadOnlyList<IMakerAccountSource> Sources { get; } = sources.Where(source => source.Accounts.Count > 0).ToArray();
 
     /// <summary>The result of the step just run, shown once after the redirect.</summary>
     public StepOutcome? Outcome { get; private set; }
@@ -31,13 +36,14 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IConfigurati
         Outcome = StepOutcome.Read(LastOutcome);
     }
 
-    public async Task<IActionResult> OnPostAsync(string? maker, string? step, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? maker, string? step, int? source, CancellationToken cancellationToken)
     {
-        var account = Accounts.FirstOrDefault(a => string.Equals(a.Maker, maker, StringComparison.OrdinalIgnoreCase));
+        var candidates = source is { } index ? index >= 0 && index < Sources.Count ? Sources[index].Accounts : [] : Accounts;
+        var account = candidates.FirstOrDefault(a => string.Equals(a.Maker, maker, StringComparison.OrdinalIgnoreCase));
         var known = account?.Steps.FirstOrDefault(s => s.Name == step);
         if (account is null || known is null)
         {
-            LastOutcome = new StepOutcome(maker ?? "?", false, "That step is not available now; the page shows what is.", null, []).Write();
+            LastOutcome = new StepOutcome(maker ?? "?", source, false, "That step is not available now; the page shows what is.", null, []).Write();
             return RedirectToPage();
         }
 
@@ -53,21 +59,23 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IConfigurati
         try
         {
             var result = await account.RunStepAsync(known.Name, values, cancellationToken);
-            outcome = new StepOutcome(account.Maker, result.Succeeded, result.Message, result.Link, kept);
+            outcome = new StepOutcome(account.Maker, source, result.Succeeded, result.Message, result.Link, kept);
         }
         catch (GatewayException failure)
         {
             logger.LogWarning("Setup step {Maker}/{Step} failed: {Code}", account.Maker, known.Name, failure.Code);
-            outcome = new StepOutcome(account.Maker, false, failure.Message, null, kept);
+            outcome = new StepOutcome(account.Maker, source, false, failure.Message, null, kept);
         }
 
         LastOutcome = outcome.Write();
         return RedirectToPage();
     }
 
-    /// <summary>A non-secret value the owner typed in the last step of this maker (a login name), to fill in again.</summary>
-    public string? Kept(string maker, string field) =>
-        Outcome is { } outcome && outcome.Maker == maker && outcome.Kept.TryGetValue(field, out var value) ? value : null;
+    /// <summary>A non-secret value the owner typed in the last step of this account (a login name), to fill in again.</summary>
+    public string? Kept(string maker, int? source, string field) =>
+        Outcome is { } outcome && outcome.Maker == maker && outcome.Source == source && outcome.Kept.TryGetValue(field, out var value)
+            ? value
+            : null;
 
     public static string MakerTitle(string maker) => maker switch
     {
@@ -123,9 +131,12 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IConfigurati
 }
 
 /// <summary>What one step did, carried across the redirect in TempData (no secret is ever part of it).</summary>
-public sealed record StepOutcome(string Maker, bool Succeeded, string Message, string? Link, Dictionary<string, string> Kept)
+public sealed record StepOutcome(string Maker, int? Source, bool Succeeded, string Message, string? Link, Dictionary<string, string> Kept)
 {
     public string Write() => System.Text.Json.JsonSerializer.Serialize(this);
 
     public static StepOutcome? Read(string? text) => text is null ? null : System.Text.Json.JsonSerializer.Deserialize<StepOutcome>(text);
 }
+
+/// <summary>One account section of the page: the account, which source it came from (null = the owner's own), and the values kept.</summary>
+public sealed record AccountView(IMakerAccount Account, int? Source, Func<string, string?> Kept);

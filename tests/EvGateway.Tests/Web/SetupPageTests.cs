@@ -3,6 +3,7 @@ using System.Text.Json;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.Accounts;
 using EvGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(Browser))]
@@ -21,7 +22,7 @@ public class SetupPageTests(Browser browser)
         var page = await browser.NewPageAsync(phone: true);
         await page.GotoAsync(new Uri(app.BaseAddress, "/setup").ToString());
         await Assertions.Expect(page.GetByText("simulated demo cars")).ToBeVisibleAsync();
-        var renault = page.Locator("section[data-maker=Renault]");
+        var renault = page.Locator("section[data-account=renault]");
         await Assertions.Expect(renault.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "login_required");
 
         var login = renault.Locator("form[data-step=renault-login]");
@@ -70,5 +71,38 @@ public class SetupPageTests(Browser browser)
         await Assertions.Expect(page.Locator("[data-outcome=failed]")).ToBeVisibleAsync();
         Assert.DoesNotContain("wrong-password-typed", await page.ContentAsync());
         Assert.Equal(RenaultCloud.DemoUsername, await page.Locator("form[data-step=renault-login] input[name=username]").InputValueAsync());
+    }
+}
+
+public class SetupPageDemoTests(Browser browser)
+{
+    [Fact]
+    public async Task In_demo_mode_the_code_step_can_be_tried_on_the_simulated_cloud_with_the_simulated_email_in_the_log()
+    {
+        await using var app = await GatewayApp.StartAsync(RenaultAccountApiTests.FreshGateway, overSockets: true);
+        var demo = app.Services.GetRequiredService<EvGateway.Hosting.DemoClouds>().Simulator!;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, "/setup").ToString());
+        await Assertions.Expect(page.Locator("[data-hint]")).ToContainTextAsync(RenaultCloud.DemoTwoFactorUsername);
+        var section = page.Locator("section[data-account=demo-renault]");
+        await Assertions.Expect(section.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "connected");
+
+        var login = section.Locator("form[data-step=demo-renault-login]");
+        await login.GetByLabel("E-mail address").FillAsync(RenaultCloud.DemoTwoFactorUsername);
+        await login.GetByLabel("Password").FillAsync(RenaultCloud.DemoPassword);
+        await login.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(section.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "code_required");
+        await section.GetByRole(AriaRole.Button, new() { Name = "E-mail me the code" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-outcome=succeeded]")).ToContainTextAsync("t***@e***.local");
+
+        var emailed = Assert.Single(demo.Renault.SentEmails()).Code;
+        Assert.True(app.Log.Lines.Count > 0, "no log lines at all");
+        Assert.Contains(app.Log.Lines, line => line.Contains("SIMULATED e-mail", StringComparison.Ordinal) && line.Contains(emailed, StringComparison.Ordinal));
+        await section.Locator("form[data-step=demo-renault-verify]").GetByLabel("Code").FillAsync(emailed);
+        await section.Locator("form[data-step=demo-renault-verify]").GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(section.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "connected");
+        // Still demo mode: the owner's own Renault account is untouched and the simulated cloud's cars are served.
+        await Assertions.Expect(page.Locator("section[data-account=renault] [data-state]")).ToHaveAttributeAsync("data-state", "login_required");
+        await Assertions.Expect(page.GetByText("simulated demo cars")).ToBeVisibleAsync();
     }
 }

@@ -31,6 +31,8 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
             new AccountField("locale", "Country of the account", AccountFieldKind.Choice, Locales),
         ], "Log in");
 
+    private static readonly AccountStep SwitchAccount = Login with { Title = "Use another MyRenault account", Help = null };
+
     private static readonly AccountStep SendCode = new(CodeStep, "Get the code by e-mail",
         "Renault wants to confirm this login with a 6-digit code. Nothing is sent until you ask here.", [], "E-mail me the code");
 
@@ -49,7 +51,7 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
     {
         { State: AccountState.CodeRequired, CodeSentTo: null } => [SendCode, Login],
         { State: AccountState.CodeRequired } => [Verify, SendAnother],
-        { State: AccountState.Connected } => [],
+        { State: AccountState.Connected } => [SwitchAccount],
         _ => [Login],
     };
 
