@@ -40,6 +40,9 @@ public class RenaultAccountApiTests
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.Equal("code_required", (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("state").GetString());
         Assert.Empty(app.Simulator.Renault.SentEmails());
+        var ready = await app.Client.GetStringAsync("/health/ready", Ct);
+        Assert.Contains("account:Renault", ready);
+        Assert.Contains("code_required", ready);
 
         var code = await app.Client.PostAsync("/api/accounts/renault/code", null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, code.StatusCode);
