@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Charging;
-using EvGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Accounts;

@@ -1,6 +1,4 @@
 using EvGateway.Hosting;
-using EvGateway.Tests.Infrastructure;
-using EvGateway.Tests.Simulator.Renault;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;

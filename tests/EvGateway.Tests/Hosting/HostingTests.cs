@@ -4,7 +4,6 @@ using System.Text.Json;
 using EvGateway.Hosting;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

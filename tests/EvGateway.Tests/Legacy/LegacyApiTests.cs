@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
 
 namespace EvGateway.Tests.Legacy;
 

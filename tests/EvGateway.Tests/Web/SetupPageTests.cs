@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.Accounts;
-using EvGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

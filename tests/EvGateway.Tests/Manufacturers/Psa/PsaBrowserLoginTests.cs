@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator.Psa;
-using EvGateway.Tests.Psa;
-using EvGateway.Tests.Simulator;
 using EvGateway.Vehicles;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;

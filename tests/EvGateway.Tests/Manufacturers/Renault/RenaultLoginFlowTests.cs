@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Renault;
-using EvGateway.Tests.Simulator.Renault;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using static EvGateway.Tests.Renault.RenaultAdapterRig;
+using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapterRig;
 
 namespace EvGateway.Tests.Manufacturers.Renault;
 

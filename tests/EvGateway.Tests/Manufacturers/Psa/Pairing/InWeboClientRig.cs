@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Psa.Pairing;
-using EvGateway.Tests.Charging;
-using EvGateway.Tests.Psa;
+using EvGateway.Tests.Manufacturers.Psa;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;

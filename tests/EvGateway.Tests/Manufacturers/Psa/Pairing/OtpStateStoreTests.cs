@@ -1,5 +1,4 @@
 using EvGateway.Manufacturers.Psa.Pairing;
-using EvGateway.Tests.Charging;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 

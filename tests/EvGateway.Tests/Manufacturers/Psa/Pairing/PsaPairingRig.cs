@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
-using EvGateway.Tests.Psa;
+using EvGateway.Tests.Manufacturers.Psa;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
