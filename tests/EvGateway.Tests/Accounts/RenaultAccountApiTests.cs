@@ -66,11 +66,9 @@ public class RenaultAccountApiTests
     [Fact]
     public async Task After_a_restart_the_connected_account_needs_neither_a_code_nor_a_password_login()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new SimulatorOptions { TimeProvider = time };
-        await using var simulator = await CloudSimulator.StartAsync(options, Ct);
-        using var data = new TemporaryDirectory();
-        await using (var first = await GatewayApp.StartAsync(FreshGateway, options, data.Path, simulator))
+        await using var bed = await TestBed.StartAsync(new SimulatorOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow) });
+        var simulator = bed.Simulator;
+        await using (var first = GatewayApp.Start(bed, FreshGateway))
         {
             await first.Client.PostAsJsonAsync("/api/accounts/renault/login",
                 new { username = RenaultCloud.DemoTwoFactorUsername, password = RenaultCloud.DemoPassword }, Ct);
@@ -80,7 +78,7 @@ public class RenaultAccountApiTests
         }
 
         var logins = simulator.Renault.CallCount("accounts.login");
-        await using var second = await GatewayApp.StartAsync(FreshGateway, options, data.Path, simulator);
+        await using var second = GatewayApp.Start(bed, FreshGateway);
 
         Assert.Equal([RenaultCloud.DemoTwoFactorVin], await VinsAsync(second));
         Assert.Equal("connected", (await RenaultAccountAsync(second)).GetProperty("state").GetString());
@@ -88,8 +86,8 @@ public class RenaultAccountApiTests
         Assert.Single(simulator.Renault.SentEmails());
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(data.File("accounts.json")));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(data.File("renault-session.json")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bed.Data.File("accounts.json")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bed.Data.File("renault-session.json")));
         }
     }
 

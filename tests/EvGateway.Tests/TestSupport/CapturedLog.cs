@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Tests.TestSupport;
 
-/// <summary>Every log line a gateway writes, with its exception text, for asserting that no secret leaks.</summary>
+/// <summary>
+/// Every log line a gateway writes, with its structured values, scopes and exception text, for asserting that no
+/// secret leaks.
+/// </summary>
 public sealed class CapturedLog : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
@@ -20,11 +23,21 @@ public sealed class CapturedLog : ILoggerProvider
 
     private sealed class Logger(CapturedLog log, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            log.lines.Enqueue($"{category} scope: {state}");
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            log.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // A value kept out of the message text still reaches a log sink that writes structured events.
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? string.Join(' ', pairs.Select(pair => $"{pair.Key}={pair.Value}"))
+                : "";
+            log.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {structured} {exception}");
+        }
     }
 }

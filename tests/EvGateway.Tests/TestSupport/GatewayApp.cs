@@ -1,80 +1,130 @@
-using EvGateway.Hosting;
 using EvGateway.Simulator;
-using EvGateway.Vehicles;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.TestSupport;
 
 /// <summary>
-/// The real gateway in-process (WebApplicationFactory) wired to a simulator of its own on loopback sockets, both on
-/// one FakeTimeProvider so tests can expire tokens and end quotas without waiting.
+/// A gateway under test over HTTP, in-process. Whole-gateway tests host Program itself (WebApplicationFactory)
+/// against simulated clouds on loopback sockets, both on one FakeTimeProvider so tests can expire tokens and end
+/// quotas without waiting. Tests of charging logic over stand-in cars host the same hosting, services and routes
+/// without the makers. Either way only <see cref="GatewayRig.Override"/> differs from production.
 /// </summary>
-public sealed class GatewayApp : IAsyncDisposable
+internal sealed class GatewayApp : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Program> factory;
-    private readonly string dataDirectory;
-    private readonly bool ownsDataDirectory;
-    private readonly bool ownsSimulator;
+    private readonly IAsyncDisposable host;
+    private readonly TestBed? bed;
+    private readonly bool ownsBed;
 
-    private GatewayApp(CloudSimulator simulator, FakeTimeProvider time, WebApplicationFactory<Program> factory, string dataDirectory, CapturedLog log,
-        bool ownsDataDirectory, bool ownsSimulator)
+    private GatewayApp(IAsyncDisposable host, HttpClient client, IServiceProvider services, FakeTimeProvider time, CapturedLog log, TestBed? bed,
+        bool ownsBed)
     {
-        this.ownsDataDirectory = ownsDataDirectory;
-        this.ownsSimulator = ownsSimulator;
-        Log = log;
-        Simulator = simulator;
+        this.host = host;
+        this.bed = bed;
+        this.ownsBed = ownsBed;
+        Client = client;
+        Services = services;
         Time = time;
-        this.factory = factory;
-        this.dataDirectory = dataDirectory;
-        Client = factory.CreateClient();
+        Log = log;
     }
 
-    public CloudSimulator Simulator { get; }
+    public CloudSimulator Simulator => bed?.Simulator ?? throw new InvalidOperationException("This gateway serves stand-in cars, not simulated clouds.");
     public FakeTimeProvider Time { get; }
     public HttpClient Client { get; }
 
     /// <summary>Where the gateway answers (a loopback port when started over sockets).</summary>
     public Uri BaseAddress => Client.BaseAddress!;
-    public IServiceProvider Services => factory.Services;
+
+    public IServiceProvider Services { get; }
 
     /// <summary>Everything the gateway logged.</summary>
     public CapturedLog Log { get; }
 
     /// <summary>
-    /// Starts a gateway. With <paramref name="dataDirectory"/> and <paramref name="simulator"/> given, they are the
-    /// caller's and outlive this gateway (a restart test starts a second gateway over both); pass the simulator's
-    /// <paramref name="simulatorOptions"/> with it, so both share one clock. <paramref name="overSockets"/> serves it on
-    /// a loopback port (for a browser) instead of in memory.
+    /// Program on simulated clouds of its own, configured for <paramref name="makers"/> (the others stay inert, as
+    /// for an owner without them); <paramref name="prepare"/> may change the clouds before the gateway first sees them.
+    /// <paramref name="overSockets"/> serves it on a loopback port (for a browser) instead of in memory.
     /// </summary>
     public static async Task<GatewayApp> StartAsync(Dictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null,
-        string? dataDirectory = null, CloudSimulator? simulator = null, bool overSockets = false)
+        Makers makers = Makers.All, Action<CloudSimulator>? prepare = null, bool overSockets = false)
     {
-        var time = simulatorOptions?.TimeProvider as FakeTimeProvider ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = simulatorOptions ?? new SimulatorOptions { TimeProvider = time };
-        var ownsSimulator = simulator is null;
-        simulator ??= await CloudSimulator.StartAsync(options, TestContext.Current.CancellationToken);
-        var directory = dataDirectory ?? Directory.CreateTempSubdirectory("evgw-test-").FullName;
-
-        var all = DemoMode.SimulatorSettings(simulator);
-        all["Gateway:Demo"] = "false";
-        all["Gateway:DataDirectory"] = directory;
-        // Retry pauses run on the fake clock; without this a retried call would wait for a clock advance.
-        all["Renault:RetryDelayMilliseconds"] = "0";
-        foreach (var (key, value) in settings ?? [])
+        var bed = await TestBed.StartAsync(simulatorOptions ?? new SimulatorOptions { TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow) });
+        try
         {
-            all[key] = value;
+            prepare?.Invoke(bed.Simulator);
+            return Start(bed, settings, makers, overSockets, ownsBed: true);
+        }
+        catch
+        {
+            await bed.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Program on the bed's clouds, clock and data folder, which outlive it: a restart test starts a second gateway on the same bed.</summary>
+    public static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings = null, Makers makers = Makers.All, bool overSockets = false) =>
+        Start(bed, settings, makers, overSockets, ownsBed: false);
+
+    /// <summary>The gateway's hosting, services and routes over stand-in cars (and any other stand-in port) instead of the makers' adapters.</summary>
+    public static async Task<GatewayApp> StartOverStandInsAsync(FakeTimeProvider time, string dataDirectory, IEnumerable<object> standIns,
+        IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?> { ["Gateway:DataDirectory"] = dataDirectory }.With(settings);
+        // Named after the gateway, as WebApplicationFactory names Program's host, so the pages are found the same way.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+            EnvironmentName = Environments.Development,
+        });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(all);
+        GatewayRig.ComposeWithoutMakers(builder);
+        var log = new CapturedLog();
+        GatewayRig.Override(builder.Services, time, log, standIns);
+        var app = builder.Build();
+        try
+        {
+            GatewayRig.Map(app);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            return new GatewayApp(app, app.GetTestClient(), app.Services, time, log, bed: null, ownsBed: false);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (host is WebApplication app)
+        {
+            await app.StopAsync();
         }
 
+        await host.DisposeAsync();
+        if (ownsBed)
+        {
+            await bed!.DisposeAsync();
+        }
+    }
+
+    private static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings, Makers makers, bool overSockets, bool ownsBed)
+    {
+        var all = bed.Settings(makers);
+        all["Gateway:Demo"] = "false";
         if (overSockets)
         {
             all["Gateway:Urls"] = "http://127.0.0.1:0";
         }
 
+        all.With(settings);
         var log = new CapturedLog();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -83,45 +133,23 @@ public sealed class GatewayApp : IAsyncDisposable
                 web.UseSetting(key, value);
             }
 
-            web.ConfigureServices(services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
-                // Counters of this host alone: a test reads what it caused, not what other tests did.
-                services.Replace(ServiceDescriptor.Singleton(new GatewayMetrics(Prometheus.Metrics.NewCustomRegistry())));
-                services.AddSingleton<ILoggerProvider>(log);
-            });
+            web.ConfigureServices(services => GatewayRig.Override(services, bed.Time, log, []));
         });
-        if (overSockets)
-        {
-            // A real Kestrel on a loopback port, for a browser to talk to.
-            factory.UseKestrel();
-            factory.StartServer();
-        }
-
-        return new GatewayApp(simulator, time, factory, directory, log, dataDirectory is null, ownsSimulator);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await factory.DisposeAsync();
-        if (ownsSimulator)
-        {
-            await Simulator.DisposeAsync();
-        }
-
-        if (!ownsDataDirectory)
-        {
-            return;
-        }
-
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            if (overSockets)
+            {
+                // A real Kestrel on a loopback port, for a browser to talk to.
+                factory.UseKestrel();
+                factory.StartServer();
+            }
+
+            return new GatewayApp(factory, factory.CreateClient(), factory.Services, bed.Time, log, bed, ownsBed);
         }
-        catch (IOException)
+        catch
         {
-            // A file still held open by a background writer; the OS cleans temp folders.
+            factory.Dispose();
+            throw;
         }
     }
 }

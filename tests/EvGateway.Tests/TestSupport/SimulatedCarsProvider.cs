@@ -3,14 +3,17 @@ using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Cars;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 
 namespace EvGateway.Tests.TestSupport;
 
 /// <summary>
 /// A maker adapter over <see cref="SimulatedCar"/>s, for driving charging logic in simulated time without a cloud:
 /// commands act on the car, reads return what the car reports. Can be told to misbehave the ways real clouds do.
+/// As AddPsa does for PSA cars, a stand-in for PSA offers its delayed-charge hour as the car's schedule, set through
+/// the remote-command door; it reports no armed programme, so the mode is read from the car's charge state.
 /// </summary>
-internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, TimeZoneInfo zone) : IVehicleProvider
+internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, TimeZoneInfo zone) : IVehicleProvider, IDelayedChargeStart
 {
     public static readonly CarSpec E208 = new("e-208", CapacityKwh: 46, ChargePowerKw: 7.4, ConsumptionKwhPer100Km: 15);
 
@@ -33,6 +36,8 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
 
     public int StatusReads => statusReads;
 
+    public TimeOnly DefaultStart => new(22, 30);
+
     public IReadOnlyList<VehicleCommand> CommandsFor(string vin) => cars[vin].Commands.ToArray();
 
     public SimulatedCar CarFor(string vin) => cars[vin].Simulated;
@@ -49,6 +54,11 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
         cars[vin] = new Car(vehicle, simulated, reportsOnlyWhenWoken) { Reported = simulated.Read() };
         return simulated;
     }
+
+    public bool Supports(Vehicle vehicle) =>
+        Maker == PsaProvider.MakerName && vehicle.Maker == Maker && vehicle.Has(VehicleCapability.ChargeSchedule);
+
+    public bool? IsDelayedStartArmed(string vin) => null;
 
     public Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Vehicle>>(cars.Values.Select(c => c.Vehicle).ToList());

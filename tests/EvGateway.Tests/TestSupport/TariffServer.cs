@@ -1,20 +1,17 @@
 using EvGateway.Simulator.Tariff;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Tests.TestSupport;
 
-/// <summary>The simulated tariff feed on its own loopback port, as the cloud simulator serves it.</summary>
+/// <summary>The simulated tariff feed on its own loopback port, as the cloud simulator serves it, with a page size of the test's choosing.</summary>
 internal sealed class TariffServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly LoopbackServer server;
 
-    private TariffServer(WebApplication app, TariffFeed feed, Uri url)
+    private TariffServer(LoopbackServer server, TariffFeed feed)
     {
-        this.app = app;
+        this.server = server;
         Feed = feed;
-        Url = url;
+        Url = TariffFeed.UrlFor(server.Url);
     }
 
     public TariffFeed Feed { get; }
@@ -22,19 +19,9 @@ internal sealed class TariffServer : IAsyncDisposable
 
     public static async Task<TariffServer> StartAsync(TimeProvider time, int pageSize = 48)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var feed = new TariffFeed(time) { PageSize = pageSize };
-        app.MapTariff(feed);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TariffServer(app, feed, TariffFeed.UrlFor(new Uri(app.Urls.First() + "/")));
+        return new TariffServer(await LoopbackServer.StartAsync(app => app.MapTariff(feed)), feed);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -1,9 +1,9 @@
 namespace EvGateway.Tests.TestSupport;
 
-/// <summary>A fresh data directory per test, so tests never share a settings file.</summary>
+/// <summary>A fresh data directory per test, so tests never share a settings or token file.</summary>
 public sealed class TemporaryDirectory : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"evgateway-charging-{Guid.NewGuid():N}");
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"evgateway-test-{Guid.NewGuid():N}");
 
     public TemporaryDirectory() => Directory.CreateDirectory(Path);
 
@@ -11,9 +11,16 @@ public sealed class TemporaryDirectory : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Path))
+        try
         {
-            Directory.Delete(Path, recursive: true);
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A file still held open by a background writer; the OS cleans temp folders.
         }
     }
 }

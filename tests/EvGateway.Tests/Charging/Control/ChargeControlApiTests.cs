@@ -5,6 +5,7 @@ using EvGateway.Charging.Control;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Control;
 
@@ -12,18 +13,17 @@ public sealed class ChargeControlApiTests : IAsyncLifetime
 {
     private const string Vin = "VR3UHZKXZLT000001";
     private const string CannotStop = "VF1RCB00X70000003";
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
     private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
     private SimulatedCarsProvider provider = null!;
-    private ChargingTestHost host = null!;
+    private GatewayApp host = null!;
 
     public async ValueTask InitializeAsync()
     {
         provider = new SimulatedCarsProvider("Psa", time, Paris);
         provider.Add(Vin, level: 60, charging: true);
         provider.Add(CannotStop, level: 50, charging: false, capabilities: [VehicleCapability.BatteryStatus, VehicleCapability.ChargeStart]);
-        host = await ChargingTestHost.StartAsync(time, data.Path, [provider]);
+        host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [provider], InParis());
     }
 
     public async ValueTask DisposeAsync()
@@ -147,8 +147,8 @@ public sealed class ChargeControlApiTests : IAsyncLifetime
     public async Task A_read_only_gateway_refuses_charge_control_with_403_but_still_answers_reads()
     {
         using var otherData = new TemporaryDirectory();
-        await using var readOnly = await ChargingTestHost.StartAsync(time, otherData.Path, [provider],
-            new Dictionary<string, string?> { ["Gateway:AllowRemoteCommands"] = "false" });
+        await using var readOnly = await GatewayApp.StartOverStandInsAsync(time, otherData.Path, [provider],
+            InParis(new Dictionary<string, string?> { ["Gateway:AllowRemoteCommands"] = "false" }));
 
         var put = await readOnly.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charge-control", new { percentageThreshold = 80 },
             TestContext.Current.CancellationToken);

@@ -2,6 +2,7 @@ using EvGateway.Charging.Control;
 using EvGateway.Simulator.Cars;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Control;
 
@@ -9,7 +10,6 @@ public sealed class ChargeControllerTests : IDisposable
 {
     private const string Vin = "VR3UHZKXZLT000001";
     private const string OtherVin = "VR3UHZKXZLT000002";
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
     private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-25T17:00:00Z"));
     private readonly SimulatedCarsProvider psa;
@@ -19,6 +19,9 @@ public sealed class ChargeControllerTests : IDisposable
     public void Dispose() => data.Dispose();
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private GatewayServices Charging(IVehicleProvider provider) =>
+        GatewayServices.Compose(settings: InParis(), standIns: [provider], time: time, dataDirectory: data.Path);
 
     private static async Task<TimeSpan> NextPassAsync(System.Threading.Channels.Channel<TimeSpan> passes)
     {
@@ -35,7 +38,7 @@ public sealed class ChargeControllerTests : IDisposable
     public async Task A_car_charging_from_60_percent_is_stopped_between_80_and_83_percent()
     {
         var car = psa.Add(Vin, level: 60, charging: true);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
 
         await charging.RunControllerForAsync(TimeSpan.FromHours(5));
@@ -51,7 +54,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var fast = new CarSpec("e-208", CapacityKwh: 46, ChargePowerKw: 100, ConsumptionKwhPer100Km: 15);
         var car = psa.Add(Vin, level: 60, charging: true, spec: fast);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
 
         await charging.RunControllerForAsync(TimeSpan.FromHours(1));
@@ -65,7 +68,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var first = psa.Add(Vin, level: 60, charging: true);
         var second = psa.Add(OtherVin, level: 50, charging: true);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(70, null), Cancel);
         await charging.Store.UpdateAsync(OtherVin, _ => new ChargeControlSetting(90, null), Cancel);
 
@@ -81,12 +84,12 @@ public sealed class ChargeControllerTests : IDisposable
     public async Task A_setting_saved_before_a_restart_is_honoured_by_the_new_controller()
     {
         var car = psa.Add(Vin, level: 60, charging: true);
-        await using (var before = new ChargingServices(time, data.Path, [psa]))
+        await using (var before = Charging(psa))
         {
             await before.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
         }
 
-        await using var after = new ChargingServices(time, data.Path, [psa]);
+        await using var after = Charging(psa);
         await after.RunControllerForAsync(TimeSpan.FromHours(5));
 
         Assert.False(car.Read().Charging);
@@ -98,7 +101,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         // 17:00Z = 18:00 in Paris. The car charges slowly from low, so only the stop time can end the charge.
         var car = psa.Add(Vin, level: 10, charging: true);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(100, new TimeOnly(22, 30)), Cancel);
         var stopTime = DateTimeOffset.Parse("2026-11-25T22:30:00+01:00");
 
@@ -124,7 +127,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var car = psa.Add(Vin, level: 79, charging: true);
         psa.IgnoreStops = true;
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
 
         await charging.RunControllerForAsync(TimeSpan.FromMinutes(30));
@@ -132,7 +135,7 @@ public sealed class ChargeControllerTests : IDisposable
         Assert.True(car.Read().Charging);
         Assert.Equal(ChargeController.MaxStopAttempts, StopsSent(psa, Vin));
         Assert.Contains("did not stop", charging.Store.Get(Vin).LastError);
-        await using var restarted = new ChargingServices(time, data.Path, [psa]);
+        await using var restarted = Charging(psa);
         Assert.Contains("did not stop", restarted.Store.Get(Vin).LastError);
     }
 
@@ -141,7 +144,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var car = psa.Add(Vin, level: 79, charging: true);
         psa.IgnoreStops = true;
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
         await charging.RunControllerForAsync(TimeSpan.FromMinutes(30));
         Assert.NotNull(charging.Store.Get(Vin).LastError);
@@ -164,7 +167,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var car = psa.Add(Vin, level: 60, charging: true, reportsOnlyWhenWoken: true,
             capabilities: [VehicleCapability.BatteryStatus, VehicleCapability.ChargeStop, VehicleCapability.WakeUp]);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
 
         await charging.RunControllerForAsync(TimeSpan.FromHours(5));
@@ -181,7 +184,7 @@ public sealed class ChargeControllerTests : IDisposable
         var renault = new SimulatedCarsProvider("Renault", time, Paris);
         var fast = new CarSpec("Zoe", CapacityKwh: 52, ChargePowerKw: 22, ConsumptionKwhPer100Km: 17);
         var car = renault.Add("VF1AG000X64000001", level: 70, charging: true, spec: fast);
-        await using var charging = new ChargingServices(time, data.Path, [renault]);
+        await using var charging = Charging(renault);
         await charging.Store.UpdateAsync("VF1AG000X64000001", _ => new ChargeControlSetting(99, null), Cancel);
 
         await charging.RunControllerForAsync(TimeSpan.FromHours(1));
@@ -198,7 +201,7 @@ public sealed class ChargeControllerTests : IDisposable
         var renault = new SimulatedCarsProvider("Renault", time, Paris);
         renault.Add("VF1AG000X64000001", level: 30, charging: true);
         renault.Add("VF1AG000X64000002", level: 40, charging: true);
-        await using var charging = new ChargingServices(time, data.Path, [renault]);
+        await using var charging = Charging(renault);
         await charging.Store.UpdateAsync("VF1AG000X64000001", _ => new ChargeControlSetting(90, null), Cancel);
         await charging.Store.UpdateAsync("VF1AG000X64000002", _ => new ChargeControlSetting(90, null), Cancel);
 
@@ -213,7 +216,7 @@ public sealed class ChargeControllerTests : IDisposable
     {
         var car = psa.Add(Vin, level: 70, charging: true);
         psa.FailReads = GatewayException.Unavailable("Psa", "HTTP 500");
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(80, null), Cancel);
         var controller = charging.Controller;
         var passes = System.Threading.Channels.Channel.CreateUnbounded<TimeSpan>();
@@ -246,7 +249,7 @@ public sealed class ChargeControllerTests : IDisposable
     public async Task A_new_setting_wakes_the_sleeping_loop_at_once()
     {
         var car = psa.Add(Vin, level: 85, charging: true);
-        await using var charging = new ChargingServices(time, data.Path, [psa]);
+        await using var charging = Charging(psa);
         var controller = charging.Controller;
         var passes = System.Threading.Channels.Channel.CreateUnbounded<TimeSpan>();
         controller.PassCompleted += wait => passes.Writer.TryWrite(wait);

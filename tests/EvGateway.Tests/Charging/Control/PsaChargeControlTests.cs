@@ -1,49 +1,29 @@
 using EvGateway.Charging.Control;
 using EvGateway.Charging.Smart;
-using EvGateway.Manufacturers.Psa;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Vehicles;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Control;
 
 /// <summary>Charge control and smart charging through the real PSA adapter (REST + MQTT) against the simulated PSA cloud.</summary>
 public sealed class PsaChargeControlTests : IAsyncLifetime
 {
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-    private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-25T17:00:00Z"));
-    private CloudSimulator simulator = null!;
+    private TestBed bed = null!;
 
-    public async ValueTask InitializeAsync() =>
-        simulator = await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, CarTimeZone = Paris },
-            TestContext.Current.CancellationToken);
+    public async ValueTask InitializeAsync() => bed = await TestBed.StartAsync(new SimulatorOptions { TimeProvider = time, CarTimeZone = Paris });
 
-    public async ValueTask DisposeAsync()
-    {
-        await simulator.DisposeAsync();
-        data.Dispose();
-    }
+    public ValueTask DisposeAsync() => bed.DisposeAsync();
 
-    private ChargingServices Gateway(IDictionary<string, string?>? extra = null)
-    {
-        var settings = PsaChargingRig.SettingsFor(simulator);
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:DataDirectory"] = data.Path }).Build();
-        return new ChargingServices(time, data.Path, [], settings, services => services.AddPsa(configuration));
-    }
+    private GatewayServices Gateway(IDictionary<string, string?>? extra = null) => GatewayServices.Compose(bed, Makers.Psa, InParisOverAdapters(extra));
 
     [Fact]
     public async Task An_e208_charging_from_60_percent_is_stopped_between_80_and_83_percent()
     {
-        var car = simulator.Psa.Car(PsaCloud.DemoE208Vin);
+        var car = bed.Psa.Car(PsaCloud.DemoE208Vin);
         car.SetLevel(60);
         car.StartCharging();
         await using var charging = Gateway();
@@ -60,7 +40,7 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
     [Fact]
     public async Task The_stop_hour_stops_the_e208_within_one_poll_interval()
     {
-        var car = simulator.Psa.Car(PsaCloud.DemoE208Vin);
+        var car = bed.Psa.Car(PsaCloud.DemoE208Vin);
         car.SetLevel(10);
         car.StartCharging();
         await using var charging = Gateway();
@@ -79,12 +59,12 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
     [Fact]
     public async Task A_smart_charge_sets_the_delayed_start_and_the_e208_reaches_its_target_by_ready_by()
     {
-        var car = simulator.Psa.Car(PsaCloud.DemoE208Vin);
+        var car = bed.Psa.Car(PsaCloud.DemoE208Vin);
         car.SetLevel(40);
         car.StopCharging();
         // Half-hour prices from 17:00 UTC; the cheapest two and a half hours start around 00:30 UTC (01:30 in Paris).
         double[] prices = [30, 32, 35, 31, 26, 24, 22, 20, 18, 17, 15, 14, 12, 11, 8, 7, 6, 6.5, 7, 7.5, 9, 13, 16, 20, 24, 27];
-        var tariff = data.File("agile.json");
+        var tariff = bed.Data.File("agile.json");
         var start = time.GetUtcNow();
         await AgilePrices.WriteAsync(tariff, start, prices);
         await using var charging = Gateway(new Dictionary<string, string?> { ["Tariff:Url"] = tariff });
@@ -97,7 +77,7 @@ public sealed class PsaChargeControlTests : IAsyncLifetime
         await charging.RunControllerForAsync(readyBy - time.GetUtcNow());
         var atReadyBy = car.Read();
 
-        Assert.Contains(simulator.Psa.Published, command => command.Service.EndsWith("/VehCharge", StringComparison.Ordinal));
+        Assert.Contains(bed.Psa.Published, command => command.Service.EndsWith("/VehCharge", StringComparison.Ordinal));
         Assert.InRange(windowStart, DateTimeOffset.Parse("2026-11-26T00:30:00Z"), DateTimeOffset.Parse("2026-11-26T01:30:00Z"));
         Assert.False(beforeWindow.Charging);
         Assert.Equal(40, beforeWindow.Level, precision: 1);

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Control;
 
@@ -10,15 +12,13 @@ namespace EvGateway.Tests.Charging.Control;
 /// Charge control on the Renault cars that cannot be stopped remotely but keep a charge limit of their own (KCM
 /// ev/soc-levels), through the real adapter against the simulated cloud.
 /// </summary>
-public sealed class RenaultChargeLimitTests : IDisposable
+public sealed class RenaultChargeLimitTests
 {
     private const string Vin = RenaultCloud.DemoRenault5Vin;
-    private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
 
-    public void Dispose() => data.Dispose();
-
-    private Task<RenaultChargingRig> StartAsync() => RenaultChargingRig.StartAsync(time, data.Path);
+    private Task<GatewayApp> StartAsync() => GatewayApp.StartAsync(InParisOverAdapters(),
+        new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000, CarTimeZone = TimeZoneInfo.Utc }, Makers.Renault);
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
@@ -26,7 +26,7 @@ public sealed class RenaultChargeLimitTests : IDisposable
     public async Task A_threshold_on_a_renault_5_becomes_its_own_charge_limit_and_the_car_stops_there()
     {
         await using var rig = await StartAsync();
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         var car = simulator.Renault.Car(Vin);
         var chargingAtFirst = car.Read().Charging;
 
@@ -55,7 +55,7 @@ public sealed class RenaultChargeLimitTests : IDisposable
     public async Task A_threshold_the_car_cannot_take_is_a_400_naming_the_field_and_nothing_is_sent(int threshold)
     {
         await using var rig = await StartAsync();
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json($$"""{"percentageThreshold":{{threshold}}}"""),
             TestContext.Current.CancellationToken);
@@ -72,7 +72,7 @@ public sealed class RenaultChargeLimitTests : IDisposable
     public async Task A_stop_time_on_a_car_that_cannot_be_stopped_is_501()
     {
         await using var rig = await StartAsync();
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json("""{"percentageThreshold":80,"stopAt":"22:30"}"""),
             TestContext.Current.CancellationToken);
@@ -85,7 +85,7 @@ public sealed class RenaultChargeLimitTests : IDisposable
     public async Task Clearing_the_threshold_lifts_the_cars_limit()
     {
         await using var rig = await StartAsync();
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         await host.Client.PutAsync($"/api/vehicles/{Vin}/charge-control", Json("""{"percentageThreshold":80}"""), TestContext.Current.CancellationToken);
         var limited = simulator.Renault.Vehicle(Vin).SocTarget;
 

@@ -6,6 +6,7 @@ using EvGateway.Vehicles;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Schedules;
 
@@ -13,18 +14,17 @@ public sealed class ChargeScheduleTests : IDisposable
 {
     private const string Vin = "VF1AG000X64000001";
     private const string NoSchedules = "VF1AG000X64000002";
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
     private readonly TemporaryDirectory data = new();
     private readonly InMemoryScheduling car = new(Vin);
 
     public void Dispose() => data.Dispose();
 
-    private async Task<ChargingTestHost> StartAsync(FakeTimeProvider time)
+    private async Task<GatewayApp> StartAsync(FakeTimeProvider time)
     {
         var renault = new SimulatedCarsProvider("Renault", time, Paris);
         renault.Add(Vin, level: 50, charging: false);
         renault.Add(NoSchedules, level: 50, charging: false);
-        return await ChargingTestHost.StartAsync(time, data.Path, [renault], configure: s => s.AddSingleton<IChargeScheduling>(car));
+        return await GatewayApp.StartOverStandInsAsync(time, data.Path, [renault, car], InParis());
     }
 
     private static object Schedule(string mode, params object[] schedules) => new { mode, schedules };

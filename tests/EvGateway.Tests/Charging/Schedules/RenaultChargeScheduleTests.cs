@@ -3,25 +3,23 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Renault;
+using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Schedules;
 
 /// <summary>Charge schedules through the real Renault adapter against the simulated Kamereon cloud.</summary>
-public sealed class RenaultChargeScheduleTests : IDisposable
+public sealed class RenaultChargeScheduleTests
 {
     private const string MasterVin = "VF1MA000071000006";
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-    private readonly TemporaryDirectory data = new();
-
-    public void Dispose() => data.Dispose();
-
     // A Master E-Tech on the demo account, plugged in and not charging, next to the demo cars.
-    private Task<RenaultChargingRig> StartAsync(FakeTimeProvider time) =>
-        RenaultChargingRig.StartAsync(time, data.Path, Paris, cloud => cloud.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin,
-            "XDD1VE", RenaultCarSpecs.MasterETech, "MASTER", level: 40, plugged: true));
+    private static Task<GatewayApp> StartAsync(FakeTimeProvider time) =>
+        GatewayApp.StartAsync(InParisOverAdapters(), new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 10_000, CarTimeZone = Paris },
+            Makers.Renault, simulator => simulator.Renault.AddVehicle(RenaultCloud.DemoRenaultAccountId, MasterVin, "XDD1VE",
+                RenaultCarSpecs.MasterETech, "MASTER", level: 40, plugged: true));
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
@@ -31,7 +29,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
         // Friday 27 March 2026, two days before Paris moves to summer time.
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-27T12:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         const string body = """
             {"mode":"scheduled","schedules":[
               {"id":1,"active":true,"days":{"friday":{"start":"22:30","end":"06:00"},"sunday":{"start":"01:00","end":"01:45"},"monday":{"start":"22:30","end":"06:30"}}},
@@ -63,7 +61,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         // Wednesday 25 November: 23:00–01:00 Paris time is 22:00–00:00 UTC.
         const string body = """{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"wednesday":{"start":"23:00","end":"01:00"}}}]}""";
 
@@ -85,7 +83,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
             Json("""{"mode":"scheduled","schedules":[{"id":1,"active":true,"days":{"tuesday":{"start":"23:00","end":"05:00"}}}]}"""),
             TestContext.Current.CancellationToken);
@@ -109,7 +107,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
 
         var read = await host.Client.GetAsync($"/api/vehicles/{vin}/charge-schedule", TestContext.Current.CancellationToken);
         var write = await host.Client.PutAsync($"/api/vehicles/{vin}/charge-schedule",
@@ -124,7 +122,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         var evSettings = (EvSettingsClient)host.Services.GetService(typeof(EvSettingsClient))!;
         const string account = RenaultCloud.DemoRenaultAccountId;
         const string program = """{"programActivationStatus":true,"programType":"CHARGE","programDepartureTime":"07:30","programActivationMonday":true}""";
@@ -151,7 +149,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         var car = simulator.Renault.Car(RenaultCloud.DemoRenault5Vin);
         var chargingAtFirst = car.Read().Charging;
 
@@ -182,7 +180,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoRenault5Vin}/charge-schedule", Json(body),
             TestContext.Current.CancellationToken);
@@ -199,7 +197,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
 
         var put = await host.Client.PutAsync($"/api/vehicles/{RenaultCloud.DemoZoePhase1Vin}/charge-schedule",
             Json("""{"mode":"scheduled","daily":{"start":"23:00","end":"01:00"}}"""), TestContext.Current.CancellationToken);
@@ -236,7 +234,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         await using var rig = await StartAsync(time);
-        var (simulator, host) = (rig.Simulator, rig.Host);
+        var (simulator, host) = (rig.Simulator, rig);
         // Park the car in scheduled mode outside its window so it waits, plugged in.
         await host.Client.PutAsync($"/api/vehicles/{vin}/charge-schedule",
             Json("""{"mode":"scheduled","daily":{"start":"03:00","end":"05:00"}}"""), TestContext.Current.CancellationToken);
@@ -255,7 +253,7 @@ public sealed class RenaultChargeScheduleTests : IDisposable
         Assert.Equal("03:00", read.GetProperty("daily").GetProperty("start").GetString());
     }
 
-    private static async Task<VehicleStatus> StatusAsync(ChargingTestHost host)
+    private static async Task<VehicleStatus> StatusAsync(GatewayApp host)
     {
         var directory = (VehicleDirectory)host.Services.GetService(typeof(VehicleDirectory))!;
         var entry = await directory.FindAsync(RenaultCloud.DemoZoePhase1Vin, TestContext.Current.CancellationToken);

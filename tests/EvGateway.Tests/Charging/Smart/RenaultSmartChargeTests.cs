@@ -3,30 +3,26 @@ using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles.Capabilities;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Smart;
 
 /// <summary>Smart charging applied to a Renault through the real adapter and the simulated cloud, in simulated time.</summary>
-public sealed class RenaultSmartChargeTests : IDisposable
+public sealed class RenaultSmartChargeTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-25T20:00:00Z");
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
     // Half-hour prices from 20:00 UTC; the cheapest hour and a half is 02:00–03:30 UTC.
     private static readonly double[] Prices = [30, 28, 25, 22, 20, 18, 16, 15, 14, 13, 12, 11, 4, 3, 3.5, 9, 10, 12, 15, 18, 22, 25];
-    private readonly TemporaryDirectory data = new();
     private readonly FakeTimeProvider time = new(Start);
-
-    public void Dispose() => data.Dispose();
 
     [Fact]
     public async Task A_zoe_gets_a_schedule_in_the_cheap_hours_and_reaches_its_target_by_ready_by()
     {
-        await using var simulator = await StartSimulatorAsync();
-        await using var charging = await StartChargingAsync(simulator);
-        var car = simulator.Renault.Car(RenaultCloud.DemoZoePhase1Vin);
+        await using var bed = await StartBedAsync();
+        await using var charging = await StartChargingAsync(bed);
+        var car = bed.Renault.Car(RenaultCloud.DemoZoePhase1Vin);
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 
         var applied = await charging.Get<SmartChargeService>().ApplyAsync(RenaultCloud.DemoZoePhase1Vin, 90, readyBy, null,
@@ -52,9 +48,9 @@ public sealed class RenaultSmartChargeTests : IDisposable
     public async Task A_renault_5_gets_its_daily_window_in_the_cheap_hours_and_stops_at_its_limit_or_the_window_end(
         int target, int windowMinutes, double lowest, double highest)
     {
-        await using var simulator = await StartSimulatorAsync();
-        await using var charging = await StartChargingAsync(simulator);
-        var car = simulator.Renault.Car(RenaultCloud.DemoRenault5Vin);
+        await using var bed = await StartBedAsync();
+        await using var charging = await StartChargingAsync(bed);
+        var car = bed.Renault.Car(RenaultCloud.DemoRenault5Vin);
         var chargingAtFirst = car.Read().Charging;
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 
@@ -78,22 +74,18 @@ public sealed class RenaultSmartChargeTests : IDisposable
         Assert.InRange(atReadyBy.Level, lowest, highest);
         Assert.False(atReadyBy.Charging);
         // 60 is a limit the car takes (55–100 in fives), so it stops there by itself; 62 is not, so the window ends it.
-        var carLimit = simulator.Renault.Vehicle(RenaultCloud.DemoRenault5Vin).SocTarget;
+        var carLimit = bed.Renault.Vehicle(RenaultCloud.DemoRenault5Vin).SocTarget;
         Assert.Equal(target % 5 == 0 ? target : 100, carLimit);
         Assert.Contains(target % 5 == 0 ? "own charge limit" : "window's end", applied.Applied);
     }
 
-    private async Task<CloudSimulator> StartSimulatorAsync() =>
-        await CloudSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60, CarTimeZone = Paris },
-            TestContext.Current.CancellationToken);
+    private Task<TestBed> StartBedAsync() =>
+        TestBed.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60, CarTimeZone = Paris });
 
-    private async Task<ChargingServices> StartChargingAsync(CloudSimulator simulator)
+    private static async Task<GatewayServices> StartChargingAsync(TestBed bed)
     {
-        var tariff = data.File("agile.json");
+        var tariff = bed.Data.File("agile.json");
         await AgilePrices.WriteAsync(tariff, Start, Prices);
-        var settings = RenaultChargingRig.SettingsFor(simulator);
-        settings["Tariff:Url"] = tariff;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ChargingServices(time, data.Path, [], settings, services => services.AddRenault(configuration));
+        return GatewayServices.Compose(bed, Makers.Renault, InParisOverAdapters(new Dictionary<string, string?> { ["Tariff:Url"] = tariff }));
     }
 }

@@ -4,13 +4,13 @@ using System.Text.Json;
 using EvGateway.Charging.Smart;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Time.Testing;
+using static EvGateway.Tests.TestSupport.ChargingSettings;
 
 namespace EvGateway.Tests.Charging.Smart;
 
 public sealed class SmartChargeTests : IAsyncLifetime
 {
     private const string Vin = "VR3UHZKXZLT000001";
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
     private static readonly DateTimeOffset FeedStart = DateTimeOffset.Parse("2026-11-25T23:00:00Z");
     // Half-hour prices from 23:00 UTC: the cheapest stretch is 01:00–03:30 UTC (02:00–04:30 in Paris).
     private static readonly double[] Prices = [20, 18, 15, 12, 6, 5, 5, 6, 7, 10, 14, 18, 22, 25, 28, 30];
@@ -34,12 +34,12 @@ public sealed class SmartChargeTests : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private Dictionary<string, string?> Settings => new() { ["Tariff:Url"] = tariffFile };
+    private Dictionary<string, string?> Settings => InParis(new Dictionary<string, string?> { ["Tariff:Url"] = tariffFile });
 
     [Fact]
     public async Task The_plan_is_the_cheapest_window_before_ready_by_with_its_cost_and_the_cost_of_charging_now()
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa], Settings);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], Settings);
 
         var plan = await host.Client.GetFromJsonAsync<JsonElement>(
             $"/api/vehicles/{Vin}/smart-charge/plan?targetPercent=80&readyBy=2026-11-26T07:00:00%2B01:00", TestContext.Current.CancellationToken);
@@ -56,7 +56,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task The_split_plan_takes_the_cheapest_half_hours_wherever_they_are()
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa], Settings);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], Settings);
 
         var plan = await host.Client.GetFromJsonAsync<JsonElement>(
             $"/api/vehicles/{Vin}/smart-charge/plan?targetPercent=80&readyBy=2026-11-26T07:00:00%2B01:00&strategy=split", TestContext.Current.CancellationToken);
@@ -77,7 +77,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [InlineData("targetPercent=80&readyBy=2026-11-26T07:00:00Z&strategy=random", "strategy")]
     public async Task Invalid_plan_input_is_a_400_naming_the_field(string query, string field)
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa], Settings);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], Settings);
 
         var response = await host.Client.GetAsync($"/api/vehicles/{Vin}/smart-charge/plan?{query}", TestContext.Current.CancellationToken);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
@@ -89,7 +89,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_apply_input_is_a_400_naming_the_field()
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa], Settings);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], Settings);
 
         var response = await host.Client.PostAsJsonAsync($"/api/vehicles/{Vin}/smart-charge",
             new { targetPercent = 80, readyBy = "2026-11-20T07:00:00Z" }, TestContext.Current.CancellationToken);
@@ -103,7 +103,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task A_goal_the_prices_cannot_meet_is_a_422_that_says_how_much_is_possible()
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa], Settings);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], Settings);
 
         var response = await host.Client.GetAsync(
             $"/api/vehicles/{Vin}/smart-charge/plan?targetPercent=100&readyBy=2026-11-26T00:30:00Z&maxPrice=16", TestContext.Current.CancellationToken);
@@ -116,7 +116,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_price_feed_smart_charging_answers_501()
     {
-        await using var host = await ChargingTestHost.StartAsync(time, data.Path, [psa]);
+        await using var host = await GatewayApp.StartOverStandInsAsync(time, data.Path, [psa], InParis());
 
         var response = await host.Client.GetAsync(
             $"/api/vehicles/{Vin}/smart-charge/plan?targetPercent=80&readyBy=2026-11-26T07:00:00Z", TestContext.Current.CancellationToken);
@@ -127,7 +127,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task An_applied_plan_gets_the_car_to_its_target_by_ready_by_in_the_cheap_hours()
     {
-        await using var charging = new ChargingServices(time, data.Path, [psa], Settings);
+        await using var charging = GatewayServices.Compose(settings: Settings, standIns: [psa], time: time, dataDirectory: data.Path);
         var readyBy = DateTimeOffset.Parse("2026-11-26T07:00:00+01:00");
 
         var applied = await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, readyBy, null, TestContext.Current.CancellationToken);
@@ -147,7 +147,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task A_goal_is_planned_again_when_the_next_days_prices_arrive()
     {
-        await using var charging = new ChargingServices(time, data.Path, [psa], Settings);
+        await using var charging = GatewayServices.Compose(settings: Settings, standIns: [psa], time: time, dataDirectory: data.Path);
         var readyBy = DateTimeOffset.Parse("2026-11-26T12:00:00Z");
         await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, readyBy, null, TestContext.Current.CancellationToken);
         // The next day's prices are published: 07:00–11:00 UTC is cheaper than anything in the night.
@@ -163,7 +163,7 @@ public sealed class SmartChargeTests : IAsyncLifetime
     [Fact]
     public async Task A_goal_whose_prices_did_not_change_is_left_alone()
     {
-        await using var charging = new ChargingServices(time, data.Path, [psa], Settings);
+        await using var charging = GatewayServices.Compose(settings: Settings, standIns: [psa], time: time, dataDirectory: data.Path);
         await charging.Get<SmartChargeService>().ApplyAsync(Vin, 80, DateTimeOffset.Parse("2026-11-26T06:00:00Z"), null,
             TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromMinutes(31));

@@ -1,26 +1,32 @@
 using EvGateway.Charging.Tariff;
 using EvGateway.Simulator.Tariff;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Charging.Tariff;
 
-public sealed class TariffClientTests : IDisposable
+public sealed class TariffClientTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-25T17:00:00Z"));
     private readonly TemporaryDirectory data = new();
-    private readonly ServiceProvider http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly List<GatewayServices> gateways = [];
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        http.Dispose();
+        foreach (var gateway in gateways)
+        {
+            await gateway.DisposeAsync();
+        }
+
         data.Dispose();
     }
 
-    private TariffClient Client(string url) => new(http.GetRequiredService<IHttpClientFactory>(),
-        Options.Create(new TariffOptions { Url = url }), time, NullLogger<TariffClient>.Instance);
+    // The gateway's own client, with Tariff:Url set to the feed under test.
+    private TariffClient Client(string url)
+    {
+        var gateway = GatewayServices.Compose(settings: new Dictionary<string, string?> { ["Tariff:Url"] = url }, time: time, dataDirectory: data.Path);
+        gateways.Add(gateway);
+        return gateway.Get<TariffClient>();
+    }
 
     [Fact]
     public async Task Every_page_of_the_newest_first_feed_is_read_and_returned_in_time_order()

@@ -63,7 +63,7 @@ public sealed partial class PsaBrowserLoginTests
     public async Task The_login_address_is_the_brand_s_page_with_its_app_redirect_a_random_state_and_an_S256_challenge(
         PsaBrand brand, string host, string scheme)
     {
-        await using var rig = await Rig.StartAsync(settings => settings.Remove("Psa:AuthorizeUrl"));
+        await using var rig = await Rig.StartAsync(settings => settings["Psa:AuthorizeUrl"] = null);
 
         var first = rig.Login.Start(brand, "gb", OtherClientId, OtherClientSecret);
         var second = rig.Login.Start(brand, "gb", OtherClientId, OtherClientSecret);
@@ -182,7 +182,7 @@ public sealed partial class PsaBrowserLoginTests
         await using var restarted = rig.Bed.StartGateway(bare);
         // The stored login counts as configured before anything runs, so demo mode stays off.
         Assert.True(restarted.Services.GetServices<MakerSetup>().Single(m => m.Maker == PsaProvider.MakerName).IsConfigured(restarted.Configuration));
-        var vehicle = await restarted.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await restarted.VehicleAsync(PsaCloud.DemoE208Vin);
         var status = await restarted.Provider.GetStatusAsync(vehicle, Ct);
 
         Assert.Equal(PsaCloud.DemoE208Vin, status.Vin);
@@ -201,7 +201,7 @@ public sealed partial class PsaBrowserLoginTests
         var result = await rig.Login.CompleteAsync(pasted, Ct);
 
         Assert.Equal(PsaLoginOutcome.ClientRejected, result.Outcome);
-        Assert.DoesNotContain(rig.Gateway.Logs.Lines, line => line.Contains("wrong-secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(rig.Gateway.Log.Lines, line => line.Contains("wrong-secret", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed partial class PsaBrowserLoginTests
     }
 
     /// <summary>A gateway with no refresh token: only the browser login can connect it.</summary>
-    private static Dictionary<string, string?> Settings(PsaTestBed bed) => new()
+    private static Dictionary<string, string?> Settings(TestBed bed) => new()
     {
         ["Psa:RefreshToken"] = "",
         ["Psa:RemoteRefreshToken"] = "",
@@ -270,12 +270,12 @@ public sealed partial class PsaBrowserLoginTests
     /// No token, secret, code or state in any log line, and no PKCE verifier either: the test never sees the verifier,
     /// so every 86-character run of URL-safe text logged is hashed and compared with the challenge.
     /// </summary>
-    private static async Task AssertNothingOfTheLoginLoggedAsync(PsaTestBed bed, PsaTestGateway gateway, Uri authorizeUrl, string pasted)
+    private static async Task AssertNothingOfTheLoginLoggedAsync(TestBed bed, GatewayServices gateway, Uri authorizeUrl, string pasted)
     {
         var redirect = PsaOwnerBrowser.QueryOf(pasted);
         await PsaProviderTests.AssertNoSecretsAsync(bed, gateway, redirect["code"].ToString(), redirect["state"].ToString());
         var challenge = QueryHelpers.ParseQuery(authorizeUrl.Query)["code_challenge"].ToString();
-        foreach (var run in UrlSafeRun().Matches(string.Join('\n', gateway.Logs.Lines)).Select(m => m.Value))
+        foreach (var run in UrlSafeRun().Matches(string.Join('\n', gateway.Log.Lines)).Select(m => m.Value))
         {
             for (var start = 0; start + 86 <= run.Length; start++)
             {
@@ -291,20 +291,20 @@ public sealed partial class PsaBrowserLoginTests
     /// <summary>A simulator, a gateway with no refresh token pointed at it (the demo app in its settings), and a browser.</summary>
     private sealed class Rig : IAsyncDisposable
     {
-        private Rig(PsaTestBed bed, PsaTestGateway gateway)
+        private Rig(TestBed bed, GatewayServices gateway)
         {
             Bed = bed;
             Gateway = gateway;
         }
 
-        public PsaTestBed Bed { get; }
-        public PsaTestGateway Gateway { get; }
+        public TestBed Bed { get; }
+        public GatewayServices Gateway { get; }
         public PsaBrowserLogin Login => Gateway.Services.GetRequiredService<PsaBrowserLogin>();
         public PsaOwnerBrowser Browser { get; } = new();
 
         public static async Task<Rig> StartAsync(Action<Dictionary<string, string?>>? adjust = null)
         {
-            var bed = await PsaTestBed.StartAsync(Ct);
+            var bed = await PsaAdapter.StartBedAsync();
             var settings = Settings(bed);
             adjust?.Invoke(settings);
             return new Rig(bed, bed.StartGateway(settings));

@@ -17,7 +17,7 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task A_401_refreshes_the_access_token_once_and_replays_the_request_once()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
         var seen = new List<HttpRequestMessage>();
         using var invoker = new HttpMessageInvoker(new PsaAuthHandler(
@@ -48,7 +48,7 @@ public sealed class PsaPlumbingTests
     [InlineData(PsaRemoteTokenProvider.HttpClientName)]
     public async Task Token_calls_wait_for_a_slow_identity_server_far_longer_than_data_calls(string client)
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
         var resilience = gateway.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>();
 
@@ -66,7 +66,7 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task A_second_401_goes_back_to_the_caller_without_another_refresh()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
         var calls = 0;
         using var invoker = new HttpMessageInvoker(new PsaAuthHandler(
@@ -89,13 +89,12 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task A_server_error_on_a_read_is_retried_and_the_read_succeeds()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         bed.Psa.FailNext(1, PsaFault.ServerError);
 
-        var read = gateway.Provider.GetStatusAsync(vehicle, Ct);
-        await AdvanceUntilDoneAsync(bed, read);
+        var read = AdvanceUntilDoneAsync(bed, gateway.Provider.GetStatusAsync(vehicle, Ct));
 
         Assert.Equal(vehicle.Vin, (await read).Vin);
         Assert.Equal(2, bed.Psa.CallCount("/user/vehicles/{id}/status"));
@@ -104,13 +103,12 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task A_cloud_that_keeps_failing_is_upstream_unavailable_even_with_an_html_body()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         bed.Psa.FailNext(3, PsaFault.BadGatewayHtml);
 
-        var read = gateway.Provider.GetStatusAsync(vehicle, Ct);
-        await AdvanceUntilDoneAsync(bed, read);
+        var read = AdvanceUntilDoneAsync(bed, gateway.Provider.GetStatusAsync(vehicle, Ct));
         var failure = await Assert.ThrowsAsync<GatewayException>(() => read);
 
         Assert.Equal(ErrorCodes.UpstreamUnavailable, failure.Code);
@@ -120,9 +118,10 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task The_session_service_logs_in_at_start_and_keeps_the_broker_session_open()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var hosted = gateway.Services.GetServices<IHostedService>().ToList();
+        // The session service alone: the core's start-up login would log in for it.
+        var hosted = gateway.Services.GetServices<IHostedService>().OfType<PsaSessionService>().ToList();
         Assert.Equal(ProviderHealthState.Starting, gateway.Provider.Health.State);
 
         foreach (var service in hosted)
@@ -131,7 +130,7 @@ public sealed class PsaPlumbingTests
         }
 
         var connection = gateway.Services.GetRequiredService<PsaMqttConnection>();
-        await PsaTestBed.EventuallyAsync(() => connection.IsConnected, Ct);
+        await FakeClock.EventuallyAsync(() => connection.IsConnected, Ct);
         Assert.Equal(ProviderHealthState.LoggedIn, gateway.Provider.Health.State);
         foreach (var service in hosted)
         {
@@ -144,9 +143,9 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task Commands_still_work_after_the_tokens_the_broker_session_was_opened_with_have_expired()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
 
         bed.Time.Advance(TimeSpan.FromHours(2));
@@ -161,7 +160,7 @@ public sealed class PsaPlumbingTests
     [Fact]
     public async Task A_wrong_setting_fails_at_start_naming_the_key()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
 
         var failure = Assert.Throws<OptionsValidationException>(() =>
             bed.StartGateway(new Dictionary<string, string?> { ["Psa:ApiUrl"] = "not a url" }));
@@ -171,17 +170,8 @@ public sealed class PsaPlumbingTests
 
     // The resilience pipeline waits between retries on the injected (fake) clock: move it until the call is done,
     // slowly enough that an attempt in flight never sees its own timeout pass.
-    private static async Task AdvanceUntilDoneAsync(PsaTestBed bed, Task call)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!call.IsCompleted)
-        {
-            bed.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(call, Task.Delay(200, bound.Token));
-            bound.Token.ThrowIfCancellationRequested();
-        }
-    }
+    private static Task<T> AdvanceUntilDoneAsync<T>(TestBed bed, Task<T> call) =>
+        bed.Time.AdvanceUntilDoneAsync(call, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200));
 
     private sealed class Answering(Func<HttpRequestMessage, HttpStatusCode> answer) : HttpMessageHandler
     {

@@ -12,7 +12,7 @@ public sealed class PsaProviderTests
     [Fact]
     public async Task Both_cars_of_the_account_are_listed_with_their_opaque_ids()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
 
         var vehicles = await gateway.Provider.GetVehiclesAsync(Ct);
@@ -33,10 +33,10 @@ public sealed class PsaProviderTests
     [InlineData(PsaCloud.DemoHybridVin, 83.5, 22, 31)]
     public async Task A_status_maps_field_by_field_from_the_simulated_car(string vin, double auxBattery, int delayedHour, int delayedMinute)
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
         bed.Time.Advance(TimeSpan.FromMinutes(10));
-        var vehicle = await gateway.VehicleAsync(vin, Ct);
+        var vehicle = await gateway.VehicleAsync(vin);
 
         var status = await gateway.Provider.GetStatusAsync(vehicle, Ct);
 
@@ -62,9 +62,9 @@ public sealed class PsaProviderTests
     [Fact]
     public async Task A_car_the_cloud_does_not_know_is_vehicle_not_found()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var ghost = (await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct)) with { Vin = "VR3GHOST000000000", MakerVehicleId = "nope" };
+        var ghost = (await gateway.VehicleAsync(PsaCloud.DemoE208Vin)) with { Vin = "VR3GHOST000000000", MakerVehicleId = "nope" };
 
         var failure = await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetStatusAsync(ghost, Ct));
 
@@ -74,9 +74,9 @@ public sealed class PsaProviderTests
     [Fact]
     public async Task A_throttled_read_is_upstream_rate_limited_with_the_clouds_wait_and_is_not_retried()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         bed.Psa.FailNext(1, PsaFault.RateLimited);
 
         var failure = await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetStatusAsync(vehicle, Ct));
@@ -89,7 +89,7 @@ public sealed class PsaProviderTests
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset instant) =>
         new(instant.Ticks - instant.Ticks % TimeSpan.TicksPerSecond, instant.Offset);
 
-    internal static async Task AssertNoSecretsAsync(PsaTestBed bed, PsaTestGateway gateway, params string[] more)
+    internal static async Task AssertNoSecretsAsync(TestBed bed, GatewayServices gateway, params string[] more)
     {
         var secrets = new List<string>
         {
@@ -108,8 +108,8 @@ public sealed class PsaProviderTests
             secrets.Add(await gateway.CurrentAccessTokenAsync(Ct));
         }
 
-        Assert.NotEmpty(gateway.Logs.Lines);
-        foreach (var line in gateway.Logs.Lines)
+        Assert.NotEmpty(gateway.Log.Lines);
+        foreach (var line in gateway.Log.Lines)
         {
             foreach (var secret in secrets.Where(s => s.Length > 0))
             {

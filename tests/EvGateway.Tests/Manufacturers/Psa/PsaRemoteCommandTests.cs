@@ -12,9 +12,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task Charge_stop_is_published_as_a_delayed_charge_at_the_cars_own_hour_and_returns_with_the_cars_reply()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:DefaultDelayedChargeStart"] = "23:45" });
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         var before = await gateway.Provider.GetStatusAsync(vehicle, Ct);
         Assert.Equal(ChargeState.Charging, before.ChargeState);
 
@@ -39,9 +39,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task Charge_stop_without_a_known_delayed_hour_uses_the_configured_default()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:DefaultDelayedChargeStart"] = "23:45" });
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.ChargeStop), Ct);
 
@@ -53,13 +53,13 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task A_car_that_never_answers_ends_the_command_at_the_configured_timeout_with_vehicle_asleep()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         bed.Psa.SetUnresponsive(vehicle.Vin, true);
 
         var command = gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Horn), Ct);
-        await PsaTestBed.EventuallyAsync(() => bed.Psa.Published.Count == 1, Ct);
+        await FakeClock.EventuallyAsync(() => bed.Psa.Published.Count == 1, Ct);
         bed.Time.Advance(TimeSpan.FromSeconds(1.9));
         Assert.False(command.IsCompleted);
         bed.Time.Advance(TimeSpan.FromSeconds(0.1));
@@ -73,9 +73,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task An_asleep_car_is_vehicle_asleep_and_a_car_in_privacy_mode_is_privacy_mode()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
         bed.Psa.SetAsleep(vehicle.Vin, true);
         var asleep = await Assert.ThrowsAsync<GatewayException>(() =>
@@ -92,9 +92,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task An_envelope_refused_for_its_remote_token_renews_the_token_logs_in_with_it_and_is_resent_once()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
         Assert.Equal(1, bed.Psa.RemoteTokenRefreshCount);
         bed.Psa.RevokeRemoteTokens();
@@ -110,7 +110,7 @@ public sealed class PsaRemoteCommandTests
         // The renewed token is the broker password too: the session that still carried the revoked one was replaced,
         // which the gateway did itself and so does not report as the broker dropping it.
         Assert.Equal(2, bed.Psa.BrokerConnectAttempts);
-        Assert.DoesNotContain(gateway.Logs.Lines, line => line.Contains("broker closed the session", StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Log.Lines, line => line.Contains("broker closed the session", StringComparison.Ordinal));
         Assert.False(bed.Psa.Car(vehicle.Vin).Read().Locked);
         var stored = await File.ReadAllTextAsync(Path.Combine(bed.DataDirectory, PsaTokenStore.FileName), Ct);
         Assert.Contains(bed.Psa.CurrentRemoteRefreshToken, stored, StringComparison.Ordinal);
@@ -120,9 +120,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task The_seventh_wake_up_within_twenty_minutes_is_refused_and_not_published()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoHybridVin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoHybridVin);
         for (var i = 0; i < 6; i++)
         {
             var outcome = await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.WakeUp), Ct);
@@ -145,9 +145,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task A_car_event_is_merged_into_the_last_status_and_pushed()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         var known = await gateway.Provider.GetStatusAsync(vehicle, Ct);
         var pushed = new TaskCompletionSource<VehicleStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Provider.StatusPushed += status => pushed.TrySetResult(status);
@@ -170,9 +170,9 @@ public sealed class PsaRemoteCommandTests
     [Fact]
     public async Task Without_a_remote_refresh_token_commands_are_not_supported_and_nothing_is_published()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:RemoteRefreshToken"] = "" });
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
         var failure = await Assert.ThrowsAsync<GatewayException>(() =>
             gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.ChargeStart), Ct));

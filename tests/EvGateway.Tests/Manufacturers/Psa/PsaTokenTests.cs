@@ -11,7 +11,7 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task A_refresh_rotates_the_refresh_token_and_a_restarted_gateway_goes_on_with_the_persisted_one()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         var storePath = Path.Combine(bed.DataDirectory, PsaTokenStore.FileName);
         await using (var first = bed.StartGateway())
         {
@@ -27,7 +27,7 @@ public sealed class PsaTokenTests
 
         // The configured seed is dead now: only the persisted token can log the restarted gateway in.
         await using var restarted = bed.StartGateway();
-        var vehicle = await restarted.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await restarted.VehicleAsync(PsaCloud.DemoE208Vin);
         var status = await restarted.Provider.GetStatusAsync(vehicle, Ct);
 
         Assert.Equal(PsaCloud.DemoE208Vin, status.Vin);
@@ -38,9 +38,9 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task The_access_token_is_reused_until_shortly_before_it_expires()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => gateway.Provider.GetStatusAsync(vehicle, Ct)));
         bed.Time.Advance(TimeSpan.FromMinutes(50));
@@ -55,9 +55,9 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task Concurrent_first_calls_share_one_refresh()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         bed.Time.Advance(TimeSpan.FromHours(2));
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => gateway.Provider.GetStatusAsync(vehicle, Ct)));
@@ -68,7 +68,7 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task A_refused_refresh_token_is_invalid_credentials_and_is_never_tried_again_until_the_setting_changes()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         var wrongSeed = new Dictionary<string, string?> { ["Psa:RefreshToken"] = "0d4c0ffe-dead-4bad-8bad-000000000000" };
         await using (var gateway = bed.StartGateway(wrongSeed))
         {
@@ -82,7 +82,7 @@ public sealed class PsaTokenTests
 
             Assert.Equal(1, bed.Psa.RefreshCount);
             Assert.Equal(ProviderHealthState.Failing, gateway.Provider.Health.State);
-            Assert.DoesNotContain(gateway.Logs.Lines, line => line.Contains("0d4c0ffe", StringComparison.Ordinal));
+            Assert.DoesNotContain(gateway.Log.Lines, line => line.Contains("0d4c0ffe", StringComparison.Ordinal));
             await PsaProviderTests.AssertNoSecretsAsync(bed, gateway);
         }
 
@@ -100,7 +100,7 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task A_new_refresh_token_set_while_the_gateway_runs_lifts_the_refused_login()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:RefreshToken"] = "0d4c0ffe-dead-4bad-8bad-000000000000" });
         await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetVehiclesAsync(Ct));
         await Assert.ThrowsAsync<GatewayException>(() => gateway.Provider.GetVehiclesAsync(Ct));
@@ -117,9 +117,9 @@ public sealed class PsaTokenTests
     [Fact]
     public async Task Refreshes_beyond_five_in_thirty_minutes_are_refused_without_calling_the_cloud()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:RemoteRefreshToken"] = "" });
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         var tokens = new List<string> { await gateway.CurrentAccessTokenAsync(Ct) };
         for (var i = 0; i < 4; i++)
         {

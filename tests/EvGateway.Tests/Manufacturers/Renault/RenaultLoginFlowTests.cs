@@ -3,7 +3,7 @@ using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapterRig;
+using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapter;
 
 namespace EvGateway.Tests.Manufacturers.Renault;
 
@@ -382,7 +382,7 @@ public class RenaultLoginFlowTests
     }
 
     /// <summary>A rig on the two-factor demo login whose first read found Renault asking for a code, and the code e-mailed.</summary>
-    private static async Task<RenaultAdapterRig> CodeEmailedAsync()
+    private static async Task<GatewayServices> CodeEmailedAsync()
     {
         var rig = await StartAsync(username: TwoFactorLogin);
         try
@@ -398,7 +398,7 @@ public class RenaultLoginFlowTests
         }
     }
 
-    private static async Task ConnectWithCodeAsync(RenaultAdapterRig rig)
+    private static async Task ConnectWithCodeAsync(GatewayServices rig)
     {
         await Assert.ThrowsAsync<GatewayException>(() => rig.Provider.GetVehiclesAsync(Ct));
         await rig.Login.RequestCodeAsync(Ct);
@@ -414,6 +414,6 @@ public class RenaultLoginFlowTests
         cloud.SetTwoFactorRequired(true, username);
     }
 
-    private static string StoredLoginToken(RenaultAdapterRig rig) =>
+    private static string StoredLoginToken(GatewayServices rig) =>
         (string)JsonNode.Parse(File.ReadAllText(rig.StoredSessionPath))!["loginToken"]!;
 }

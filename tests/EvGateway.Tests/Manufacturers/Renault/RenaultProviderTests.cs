@@ -1,6 +1,6 @@
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
-using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapterRig;
+using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapter;
 
 namespace EvGateway.Tests.Manufacturers.Renault;
 
@@ -273,7 +273,7 @@ public class RenaultProviderTests
         rig.Cloud.FailNext(3, RenaultFault.Timeout, "battery-status");
 
         var error = await Assert.ThrowsAsync<GatewayException>(() =>
-            rig.AdvanceUntilDoneAsync(rig.Provider.GetStatusAsync(zoe, Ct), TimeSpan.FromSeconds(1)));
+            rig.Time.AdvanceUntilDoneAsync(rig.Provider.GetStatusAsync(zoe, Ct), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20)));
 
         Assert.Equal(ErrorCodes.UpstreamTimeout, error.Code);
         Assert.Equal(504, error.StatusCode);
@@ -288,7 +288,8 @@ public class RenaultProviderTests
         rig.Cloud.FailNext(1, RenaultFault.Timeout, "charging-start");
 
         var error = await Assert.ThrowsAsync<GatewayException>(() =>
-            rig.AdvanceUntilDoneAsync(rig.Provider.SendCommandAsync(zoe, new VehicleCommand(VehicleCommandKind.ChargeStart), Ct), TimeSpan.FromSeconds(1)));
+            rig.Time.AdvanceUntilDoneAsync(rig.Provider.SendCommandAsync(zoe, new VehicleCommand(VehicleCommandKind.ChargeStart), Ct),
+                TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20)));
 
         Assert.Equal(ErrorCodes.UpstreamTimeout, error.Code);
         Assert.Equal(1, rig.Cloud.CallCount("charging-start"));

@@ -1,34 +1,29 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Renault;
 
 /// <summary>
 /// Cases the simulator cannot stage (a model whose reads answer 404/501, a 401 on a JWT the gateway still trusts):
-/// the real adapter, with only the socket swapped for a scripted cloud.
+/// the real adapter against a scripted cloud on a loopback socket of its own.
 /// </summary>
-public sealed class RenaultStubbedCloudTests : IDisposable
+public sealed class RenaultStubbedCloudTests
 {
     private const string Vin = "VF1NEW00000000001";
-
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("evgateway-renault-").FullName;
-
-    public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
 
     [Fact]
     public async Task An_unknown_model_learns_from_404_and_501_on_reads_and_stops_asking_for_them()
     {
         var cloud = new ScriptedCloud();
-        await using var services = Build(cloud);
-        var provider = services.GetRequiredService<IVehicleProvider>();
+        await using var server = await LoopbackServer.StartAsync(app => app.Run(cloud.AnswerAsync));
+        await using var gateway = Build(server);
+        var provider = gateway.Provider;
         var car = Assert.Single(await provider.GetVehiclesAsync(TestContext.Current.CancellationToken));
 
         var first = await provider.GetStatusAsync(car, TestContext.Current.CancellationToken);
@@ -51,8 +46,9 @@ public sealed class RenaultStubbedCloudTests : IDisposable
     public async Task A_401_from_kamereon_fetches_a_new_jwt_once_and_replays_the_call_once()
     {
         var cloud = new ScriptedCloud { RejectFirstJwtOn = "battery-status" };
-        await using var services = Build(cloud);
-        var provider = services.GetRequiredService<IVehicleProvider>();
+        await using var server = await LoopbackServer.StartAsync(app => app.Run(cloud.AnswerAsync));
+        await using var gateway = Build(server);
+        var provider = gateway.Provider;
         var car = Assert.Single(await provider.GetVehiclesAsync(TestContext.Current.CancellationToken));
 
         var status = await provider.GetStatusAsync(car, TestContext.Current.CancellationToken);
@@ -67,8 +63,9 @@ public sealed class RenaultStubbedCloudTests : IDisposable
     public async Task A_login_token_refused_as_soon_as_it_was_issued_stops_further_logins()
     {
         var cloud = new ScriptedCloud { RefuseLoginTokens = true };
-        await using var services = Build(cloud);
-        var provider = services.GetRequiredService<IVehicleProvider>();
+        await using var server = await LoopbackServer.StartAsync(app => app.Run(cloud.AnswerAsync));
+        await using var gateway = Build(server);
+        var provider = gateway.Provider;
 
         var first = await Assert.ThrowsAsync<GatewayException>(() => provider.GetVehiclesAsync(TestContext.Current.CancellationToken));
         for (var i = 0; i < 5; i++)
@@ -80,31 +77,20 @@ public sealed class RenaultStubbedCloudTests : IDisposable
         Assert.Contains("refused the login token it had just issued", first.Message, StringComparison.Ordinal);
         Assert.Equal(1, cloud.Calls("accounts.login"));
         Assert.Equal(1, cloud.Calls("accounts.getJWT"));
-        Assert.Equal(AccountState.Unavailable, services.GetRequiredService<RenaultLoginFlow>().State.State);
+        Assert.Equal(AccountState.Unavailable, gateway.Get<RenaultLoginFlow>().State.State);
     }
 
-    private ServiceProvider Build(ScriptedCloud cloud)
+    private static GatewayServices Build(LoopbackServer cloud) => GatewayServices.Compose(Makers.Renault, new Dictionary<string, string?>
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Renault:Username"] = "owner@example.com",
-            ["Renault:Password"] = "secret",
-            ["Renault:GigyaUrl"] = "http://gigya.test",
-            ["Renault:KamereonUrl"] = "http://kamereon.test",
-            ["Renault:RetryDelayMilliseconds"] = "0",
-            ["Gateway:DataDirectory"] = dataDirectory,
-        }).Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
-        services.AddRenault(configuration);
-        // Registered last, so it wins over whatever primary handler the client registrations chose.
-        services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = cloud));
-        return services.BuildServiceProvider();
-    }
+        ["Renault:Username"] = "owner@example.com",
+        ["Renault:Password"] = "secret",
+        ["Renault:GigyaUrl"] = cloud.Url.ToString(),
+        ["Renault:KamereonUrl"] = cloud.Url.ToString(),
+        ["Renault:RetryDelayMilliseconds"] = "0",
+    }, time: new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Gigya and Kamereon answers for one person, one account and one car of a model code nobody knows.</summary>
-    private sealed class ScriptedCloud : HttpMessageHandler
+    private sealed class ScriptedCloud
     {
         private readonly ConcurrentDictionary<string, int> calls = new();
         private int issuedJwts;
@@ -116,12 +102,12 @@ public sealed class RenaultStubbedCloudTests : IDisposable
 
         public int Calls(string name) => calls.GetValueOrDefault(name);
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public Task AnswerAsync(HttpContext context)
         {
-            var name = request.RequestUri!.AbsolutePath.Split('/').Last();
+            var name = context.Request.Path.Value!.Split('/').Last();
             calls.AddOrUpdate(name, 1, (_, n) => n + 1);
-            var jwt = request.Headers.TryGetValues("x-gigya-id_token", out var values) ? values.Single() : null;
-            var response = name switch
+            var jwt = context.Request.Headers.TryGetValue("x-gigya-id_token", out var values) ? values.Single() : null;
+            var (status, body) = name switch
             {
                 "accounts.login" => Json("""{"errorCode":0,"sessionInfo":{"cookieValue":"login-token"}}"""),
                 "accounts.getAccountInfo" => Json("""{"errorCode":0,"data":{"personId":"person-1"}}"""),
@@ -134,16 +120,21 @@ public sealed class RenaultStubbedCloudTests : IDisposable
                 "cockpit" => CarData("""{"totalMileage":1234.5}"""),
                 "location" => Json("""{"type":"FUNCTIONAL","errors":[{"errorCode":"err.func.wired.notFound","errorMessage":"Resource not found"}]}""", HttpStatusCode.NotFound),
                 "hvac-status" => Json("""{"type":"TECHNICAL","errors":[{"errorCode":"err.tech.501","errorMessage":"not supported"}]}""", HttpStatusCode.NotImplemented),
-                _ => new HttpResponseMessage(HttpStatusCode.InternalServerError),
+                _ => (HttpStatusCode.InternalServerError, null),
             };
-            response.RequestMessage = request;
-            return Task.FromResult(response);
+            context.Response.StatusCode = (int)status;
+            if (body is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            return context.Response.WriteAsync(body, context.RequestAborted);
         }
 
-        private static HttpResponseMessage CarData(string attributes) =>
+        private static (HttpStatusCode, string?) CarData(string attributes) =>
             Json("{\"data\":{\"type\":\"Car\",\"id\":\"" + Vin + "\",\"attributes\":" + attributes + "}}");
 
-        private static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK) =>
-            new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        private static (HttpStatusCode, string?) Json(string body, HttpStatusCode status = HttpStatusCode.OK) => (status, body);
     }
 }

@@ -2,7 +2,7 @@ using EvGateway.Manufacturers.Renault;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapterRig;
+using static EvGateway.Tests.Manufacturers.Renault.RenaultAdapter;
 
 namespace EvGateway.Tests.Manufacturers.Renault;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Xml.Linq;
 using EvGateway.Simulator.Psa;
-using EvGateway.Tests.Manufacturers.Psa;
 using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Tests.Simulator.Psa;
@@ -15,7 +14,7 @@ public sealed class PsaPairingTests
     [Fact]
     public async Task The_sms_endpoint_texts_a_code_only_for_a_logged_in_app_and_logs_it_as_simulated()
     {
-        var logs = new LogCollector();
+        var logs = new CapturedLog();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
         await using var psa = await PsaSimulatorHarness.StartAsync(loggerFactory);
         var token = await psa.AccessTokenAsync();

@@ -4,7 +4,6 @@ using System.Text.Json;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Simulator.Psa;
-using EvGateway.Tests.Manufacturers.Psa;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
@@ -19,9 +18,9 @@ public sealed class PsaMqttConnectionTests
     [Fact]
     public async Task The_gateway_logs_in_with_the_remote_access_token_its_envelopes_carry_while_the_broker_refuses_the_oauth_token()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
         var outcome = await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
         var envelopeToken = Assert.Single(bed.Psa.Published).Envelope!.Value.GetProperty("access_token").GetString()!;
@@ -41,14 +40,14 @@ public sealed class PsaMqttConnectionTests
     [Fact]
     public async Task A_command_succeeds_after_the_remote_token_lapsed_and_the_broker_dropped_the_session()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
         var connection = Connection(gateway);
 
         bed.Time.Advance(TimeSpan.FromSeconds(900));
-        await PsaTestBed.EventuallyAsync(() => !connection.IsConnected, Ct);
+        await FakeClock.EventuallyAsync(() => !connection.IsConnected, Ct);
         var outcome = await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Unlock), Ct);
 
         Assert.True(outcome.Accepted);
@@ -58,21 +57,21 @@ public sealed class PsaMqttConnectionTests
         // The gateway knew its token had lapsed, so it refreshed before logging in again: no refused CONNECT.
         Assert.Equal(2, bed.Psa.BrokerConnectAttempts);
         Assert.Equal(bed.Psa.IssuedRemoteTokens, bed.Psa.Published.Select(p => p.Envelope!.Value.GetProperty("access_token").GetString()));
-        Assert.Contains(gateway.Logs.Lines, line => line.Contains("broker closed the session", StringComparison.Ordinal));
+        Assert.Contains(gateway.Log.Lines, line => line.Contains("broker closed the session", StringComparison.Ordinal));
         await PsaProviderTests.AssertNoSecretsAsync(bed, gateway, [.. bed.Psa.IssuedRemoteTokens]);
     }
 
     [Fact]
     public async Task A_session_dropped_before_the_token_lapsed_by_the_gateways_clock_is_reopened_with_a_renewed_token()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Lock), Ct);
         var connection = Connection(gateway);
 
         await bed.Psa.ExpireRemoteTokensAsync();
-        await PsaTestBed.EventuallyAsync(() => !connection.IsConnected, Ct);
+        await FakeClock.EventuallyAsync(() => !connection.IsConnected, Ct);
         var outcome = await gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.Unlock), Ct);
 
         Assert.True(outcome.Accepted);
@@ -87,9 +86,9 @@ public sealed class PsaMqttConnectionTests
     [Fact]
     public async Task A_refused_login_shows_on_the_health_in_words_and_is_retried_after_growing_pauses_not_in_a_loop()
     {
-        await using var bed = await PsaTestBed.StartAsync(Ct);
+        await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway();
-        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin, Ct);
+        var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
         var connection = Connection(gateway);
         bed.Psa.RefuseBrokerLogins(true);
         var start = bed.Time.GetUtcNow();
@@ -128,7 +127,7 @@ public sealed class PsaMqttConnectionTests
         Assert.Equal(new double[] { 1, 3, 7, 15, 31 }, attemptMinutes);
         Assert.Equal(7, attemptsInTheHour);
         Assert.Contains("6 time(s) in a row; next attempt after 2026-11-25 10:01:00 UTC", lastHealth.Detail, StringComparison.Ordinal);
-        Assert.Equal(6, gateway.Logs.Lines.Count(line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("refused the login (not authorized)", StringComparison.Ordinal)));
+        Assert.Equal(6, gateway.Log.Lines.Count(line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("refused the login (not authorized)", StringComparison.Ordinal)));
         Assert.True(outcome.Accepted);
         Assert.Equal(ProviderHealthState.LoggedIn, gateway.Provider.Health.State);
         await PsaProviderTests.AssertNoSecretsAsync(bed, gateway, [.. bed.Psa.IssuedRemoteTokens]);
@@ -140,10 +139,10 @@ public sealed class PsaMqttConnectionTests
         await using var app = await GatewayApp.StartAsync();
         var psa = app.Simulator.Psa;
         var connection = app.Services.GetRequiredService<PsaMqttConnection>();
-        await PsaTestBed.EventuallyAsync(() => connection.IsConnected, Ct);
+        await FakeClock.EventuallyAsync(() => connection.IsConnected, Ct);
         psa.RefuseBrokerLogins(true);
         await psa.ExpireRemoteTokensAsync();
-        await PsaTestBed.EventuallyAsync(() => !connection.IsConnected, Ct);
+        await FakeClock.EventuallyAsync(() => !connection.IsConnected, Ct);
         var attemptsBefore = psa.BrokerConnectAttempts;
 
         using var refused = await app.Client.PostAsync($"/api/vehicles/{PsaCloud.DemoE208Vin}/commands/climate-start", null, Ct);
@@ -170,5 +169,5 @@ public sealed class PsaMqttConnectionTests
         Assert.All(tokens, token => Assert.DoesNotContain(token, app.Log.All, StringComparison.Ordinal));
     }
 
-    private static PsaMqttConnection Connection(PsaTestGateway gateway) => gateway.Services.GetRequiredService<PsaMqttConnection>();
+    private static PsaMqttConnection Connection(GatewayServices gateway) => gateway.Services.GetRequiredService<PsaMqttConnection>();
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Psa.Pairing;
-using EvGateway.Tests.Manufacturers.Psa;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
@@ -21,13 +20,13 @@ internal sealed class InWeboClientRig : IAsyncDisposable
         Server = server;
         this.random = new Queue<byte[]>(random);
         Store = new OtpStateStore(Directory.File(OtpStateStore.FileName));
-        Client = new InWeboClient(http, server.OtpUrl, Store, Time, Logs.CreateLogger(nameof(InWeboClient)), NextRandom);
+        Client = new InWeboClient(http, server.OtpUrl, Store, Time, Log.CreateLogger(nameof(InWeboClient)), NextRandom);
     }
 
     public InWeboReplayServer Server { get; }
     public TemporaryDirectory Directory { get; } = new();
     public FakeTimeProvider Time { get; } = new(VectorTime);
-    public LogCollector Logs { get; } = new();
+    public CapturedLog Log { get; } = new();
     public OtpStateStore Store { get; }
     public InWeboClient Client { get; }
 

@@ -33,7 +33,7 @@ public sealed class InWeboClientTests
         Assert.Equal(derived.Text("Kiw_decoded_modulus_hex"), state.Kiw);
         Assert.True(state.Synchro);
         Assert.Equal(state, (await rig.Store.LoadAsync(Ct))! with { OtpTimes = state.OtpTimes });
-        Assert.DoesNotContain(rig.Logs.Lines, l => l.Contains(inputs.Text("pin"), StringComparison.Ordinal)
+        Assert.DoesNotContain(rig.Log.Lines, l => l.Contains(inputs.Text("pin"), StringComparison.Ordinal)
                                                    || l.Contains(inputs.Text("sms_code"), StringComparison.Ordinal));
     }
 

@@ -33,7 +33,7 @@ public sealed class InWeboPairingTests
         // The first OTP after activation is asked for twice (J): 3 activation requests and 4 OTP requests.
         Assert.Equal(7, rig.Psa.Pairing.InWeboRequests);
         Assert.NotEqual(state.K1, (await new OtpStateStore(rig.StatePath).LoadAsync(Ct))!.K1);
-        Assert.DoesNotContain(rig.Gateway.Logs.Lines, l => l.Contains(code, StringComparison.Ordinal)
+        Assert.DoesNotContain(rig.Gateway.Log.Lines, l => l.Contains(code, StringComparison.Ordinal)
                                                            || l.Contains(PsaPairing.DemoPin, StringComparison.Ordinal)
                                                            || l.Contains(otp, StringComparison.Ordinal));
     }

@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 
@@ -16,15 +10,11 @@ namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 /// </summary>
 internal sealed class InWeboReplayServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<string> answers;
     private readonly ConcurrentQueue<ReceivedRequest> received = new();
+    private LoopbackServer server = null!;
 
-    private InWeboReplayServer(WebApplication app, ConcurrentQueue<string> answers)
-    {
-        this.app = app;
-        this.answers = answers;
-    }
+    private InWeboReplayServer(ConcurrentQueue<string> answers) => this.answers = answers;
 
     public Uri OtpUrl { get; private set; } = null!;
 
@@ -35,23 +25,10 @@ internal sealed class InWeboReplayServer : IAsyncDisposable
 
     public static async Task<InWeboReplayServer> StartAsync(IEnumerable<string> answers)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new InWeboReplayServer(app, new ConcurrentQueue<string>(answers));
-        app.MapGet("/iwws/MAC", (HttpRequest request) =>
-        {
-            server.received.Enqueue(new ReceivedRequest(request.QueryString.Value![1..], request.Headers.UserAgent.ToString(),
-                request.Headers.Connection.ToString()));
-            return server.answers.TryDequeue(out var answer)
-                ? Results.Content(answer, "text/xml; charset=utf-8")
-                : Results.StatusCode(StatusCodes.Status500InternalServerError);
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.OtpUrl = new Uri($"{address}/iwws/MAC");
-        return server;
+        var replay = new InWeboReplayServer(new ConcurrentQueue<string>(answers));
+        replay.server = await LoopbackServer.StartAsync(app => app.MapGet("/iwws/MAC", replay.Answer));
+        replay.OtpUrl = new Uri(replay.server.Url, "iwws/MAC");
+        return replay;
     }
 
     public void Enqueue(IEnumerable<string> more)
@@ -62,10 +39,15 @@ internal sealed class InWeboReplayServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => server.DisposeAsync();
+
+    private IResult Answer(HttpRequest request)
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        received.Enqueue(new ReceivedRequest(request.QueryString.Value![1..], request.Headers.UserAgent.ToString(),
+            request.Headers.Connection.ToString()));
+        return answers.TryDequeue(out var answer)
+            ? Results.Content(answer, "text/xml; charset=utf-8")
+            : Results.StatusCode(StatusCodes.Status500InternalServerError);
     }
 
     internal sealed record ReceivedRequest(string QueryString, string UserAgent, string Connection);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
-using EvGateway.Tests.Manufacturers.Psa;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
@@ -18,7 +17,7 @@ internal sealed class PsaPairingRig : IAsyncDisposable
     private readonly HttpClient plain = new();
     private readonly HttpClient authenticated;
 
-    private PsaPairingRig(PsaTestBed bed)
+    private PsaPairingRig(TestBed bed)
     {
         Bed = bed;
         Gateway = bed.StartGateway();
@@ -29,8 +28,8 @@ internal sealed class PsaPairingRig : IAsyncDisposable
         Client = NewClient();
     }
 
-    public PsaTestBed Bed { get; }
-    public PsaTestGateway Gateway { get; }
+    public TestBed Bed { get; }
+    public GatewayServices Gateway { get; }
     public PsaCloud Psa => Bed.Psa;
     public PsaSmsCodeClient Sms { get; }
     public InWeboClient Client { get; }
@@ -38,7 +37,7 @@ internal sealed class PsaPairingRig : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<PsaPairingRig> StartAsync() => new(await PsaTestBed.StartAsync(Ct));
+    public static async Task<PsaPairingRig> StartAsync() => new(await PsaAdapter.StartBedAsync());
 
     /// <summary>Another client over the same state file, as after a restart of the gateway.</summary>
     public InWeboClient NewClient() => new(plain, Psa.Pairing.OtpUrl, new OtpStateStore(StatePath), Bed.Time,
