@@ -19,7 +19,7 @@ public class KamereonErrorsTests
     [InlineData(HttpStatusCode.BadGateway, "bad_gateway.html", ErrorCodes.UpstreamUnavailable)]
     public async Task Kamereon_error_bodies_become_gateway_errors_with_stable_codes(HttpStatusCode status, string payload, string expectedCode)
     {
-        var error = KamereonErrors.Translate(await Payloads.AsApiException(status, payload), Vin, "battery status");
+        var error = KamereonErrors.Translate(await RenaultPayloads.AsApiException(status, payload), Vin, "battery status");
 
         Assert.Equal(expectedCode, error.Code);
     }
@@ -27,7 +27,7 @@ public class KamereonErrorsTests
     [Fact]
     public async Task A_bad_request_says_what_kamereon_objected_to()
     {
-        var error = KamereonErrors.Translate(await Payloads.AsApiException(HttpStatusCode.BadRequest, "invalid_date.json"), Vin, "climate start");
+        var error = KamereonErrors.Translate(await RenaultPayloads.AsApiException(HttpStatusCode.BadRequest, "invalid_date.json"), Vin, "climate start");
 
         Assert.Contains("must be a future date", error.Message, StringComparison.Ordinal);
     }
@@ -35,9 +35,9 @@ public class KamereonErrorsTests
     [Fact]
     public async Task The_quota_answer_is_recognised_even_without_status_429()
     {
-        Assert.True(KamereonErrors.IsQuotaExhausted(await Payloads.AsApiException(HttpStatusCode.TooManyRequests, "quota_limit.json")));
-        Assert.True(KamereonErrors.IsQuotaExhausted(await Payloads.AsApiException(HttpStatusCode.Forbidden, "quota_limit.json")));
-        Assert.False(KamereonErrors.IsQuotaExhausted(await Payloads.AsApiException(HttpStatusCode.Forbidden, "forbidden.json")));
+        Assert.True(KamereonErrors.IsQuotaExhausted(await RenaultPayloads.AsApiException(HttpStatusCode.TooManyRequests, "quota_limit.json")));
+        Assert.True(KamereonErrors.IsQuotaExhausted(await RenaultPayloads.AsApiException(HttpStatusCode.Forbidden, "quota_limit.json")));
+        Assert.False(KamereonErrors.IsQuotaExhausted(await RenaultPayloads.AsApiException(HttpStatusCode.Forbidden, "forbidden.json")));
     }
 
     [Fact]

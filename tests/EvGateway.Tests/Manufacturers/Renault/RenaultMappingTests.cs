@@ -13,7 +13,7 @@ public class RenaultMappingTests
     [Fact]
     public void A_charging_zoe_maps_level_range_plug_charge_state_power_and_remaining_time()
     {
-        var battery = Payloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.2.json").Data!.Attributes;
+        var battery = RenaultPayloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.2.json").Data!.Attributes;
 
         var status = RenaultMapping.ToStatus(Zoe, RenaultCapabilities.For("X102VE"), Now, battery, null, null, null);
 
@@ -30,7 +30,7 @@ public class RenaultMappingTests
     [Fact]
     public void An_unplugged_car_with_a_charge_error_maps_to_unplugged_and_error_with_its_own_time_zone()
     {
-        var battery = Payloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.1.json").Data!.Attributes;
+        var battery = RenaultPayloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.1.json").Data!.Attributes;
 
         var status = RenaultMapping.ToStatus(Zoe, RenaultCapabilities.For("X102VE"), Now, battery, null, null, null);
 
@@ -43,9 +43,9 @@ public class RenaultMappingTests
     [Fact]
     public void Cockpit_location_and_climate_fill_odometer_gps_and_climate()
     {
-        var cockpit = Payloads.Read<KamereonEnvelope<CockpitAttributes>>("cockpit.zoe_50.json").Data!.Attributes;
-        var location = Payloads.Read<KamereonEnvelope<LocationAttributes>>("location.1.json").Data!.Attributes;
-        var hvac = Payloads.Read<KamereonEnvelope<HvacStatusAttributes>>("hvac-status.zoe_50.json").Data!.Attributes;
+        var cockpit = RenaultPayloads.Read<KamereonEnvelope<CockpitAttributes>>("cockpit.zoe_50.json").Data!.Attributes;
+        var location = RenaultPayloads.Read<KamereonEnvelope<LocationAttributes>>("location.1.json").Data!.Attributes;
+        var hvac = RenaultPayloads.Read<KamereonEnvelope<HvacStatusAttributes>>("hvac-status.zoe_50.json").Data!.Attributes;
 
         var status = RenaultMapping.ToStatus(Zoe, RenaultCapabilities.For("X102VE"), Now, null, cockpit, location, hvac);
 
@@ -87,7 +87,7 @@ public class RenaultMappingTests
     [Fact]
     public void A_renault_5_battery_read_without_power_maps_to_not_charging_without_power()
     {
-        var battery = Payloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.renault_5.json").Data!.Attributes;
+        var battery = RenaultPayloads.Read<KamereonEnvelope<BatteryStatusAttributes>>("battery-status.renault_5.json").Data!.Attributes;
 
         var status = RenaultMapping.ToStatus(Zoe, RenaultCapabilities.For("R5E1VE"), Now, battery, null, null, null);
 

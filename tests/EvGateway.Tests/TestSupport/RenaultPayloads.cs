@@ -5,12 +5,15 @@ using System.Text.Json;
 using EvGateway.Manufacturers.Renault;
 using Refit;
 
-namespace EvGateway.Tests.Manufacturers.Renault;
+namespace EvGateway.Tests.TestSupport;
 
-/// <summary>Recorded Kamereon answers (MIT, renault-api; see Payloads/LICENSE-renault-api.txt), read from the source tree.</summary>
-internal static class Payloads
+/// <summary>
+/// Recorded Kamereon answers (MIT, renault-api; see Manufacturers/Renault/Payloads/LICENSE-renault-api.txt), read from
+/// the source tree beside the Renault adapter tests.
+/// </summary>
+internal static class RenaultPayloads
 {
-    public static string Text(string name) => File.ReadAllText(Path.Combine(Directory(), "Payloads", name));
+    public static string Text(string name) => File.ReadAllText(Path.Combine(Directory(), "..", "Manufacturers", "Renault", "Payloads", name));
 
     public static T Read<T>(string name) =>
         JsonSerializer.Deserialize<T>(Text(name), RenaultJson.Options) ?? throw new InvalidDataException($"{name} is empty.");
