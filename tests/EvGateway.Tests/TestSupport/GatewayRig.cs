@@ -16,7 +16,10 @@ using Microsoft.Extensions.Logging;
 
 namespace EvGateway.Tests.TestSupport;
 
-/// <summary>The real maker adapters a composed gateway carries (the whole gateway always registers both).</summary>
+/// <summary>
+/// The makers a test gateway is set up for: without HTTP, the adapters composed; for the whole gateway, which
+/// registers both as Program does, the makers its settings name (the others stay inert).
+/// </summary>
 [Flags]
 internal enum Makers
 {
