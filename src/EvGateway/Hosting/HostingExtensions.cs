@@ -42,6 +42,9 @@ public static class HostingExtensions
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"),
+            // Each host logs through its own logger, never the process-wide static one: two gateways in one process (tests)
+            // would otherwise write into whichever configured it last.
+            preserveStaticLogger: true,
             writeToProviders: true);
 
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -13,6 +13,7 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
     private readonly IVehicleProviderSource[] sources = sources.ToArray();
     private readonly SemaphoreSlim loading = new(1, 1);
     private volatile Snapshot? snapshot;
+    private int generation;
 
     /// <summary>Every adapter: the registered ones and those the sources hold now.</summary>
     public IReadOnlyList<IVehicleProvider> Providers => [.. registered, .. sources.SelectMany(source => source.Providers)];
@@ -20,7 +21,11 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
     /// <summary>
     /// Forgets the car list, so the next request reads it again: an account was connected or left, or demo mode ended.
     /// </summary>
-    public void Invalidate() => snapshot = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref generation);
+        snapshot = null;
+    }
 
     public async Task<IReadOnlyList<Vehicle>> GetVehiclesAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +70,8 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
                 return loaded;
             }
 
+            // A list read while the accounts change (demo mode ending, an account connected) is answered but not kept.
+            var readFor = Volatile.Read(ref generation);
             var vehicles = new List<Vehicle>();
             var byVin = new Dictionary<string, VehicleEntry>(StringComparer.OrdinalIgnoreCase);
             GatewayException? firstFailure = null;
@@ -98,7 +105,11 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
             }
 
             var fresh = new Snapshot(vehicles, byVin, time.GetUtcNow(), firstFailure);
-            snapshot = fresh;
+            if (readFor == Volatile.Read(ref generation))
+            {
+                snapshot = fresh;
+            }
+
             return fresh;
         }
         finally
