@@ -1,6 +1,7 @@
 using EvGateway.Accounts;
 using EvGateway.Charging;
 using EvGateway.Hosting;
+using EvGateway.HomeAutomation;
 using EvGateway.Legacy;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;
@@ -18,6 +19,7 @@ builder.Services.AddVehicles();
 builder.Services.AddCharging(builder.Configuration);
 builder.Services.AddLegacy();
 builder.Services.AddWeb();
+builder.Services.AddHomeAutomation(builder.Configuration);
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapLegacy();
 app.MapCharging();
 app.MapAccounts();
 app.MapWeb();
+app.MapHomeAutomation();
 
 return app.RunGateway();
 

@@ -10,7 +10,25 @@ namespace EvGateway.Vehicles;
 public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options,
     TimeProvider time, ILogger<VehicleCommands> logger)
 {
+    /// <summary>Raised after every command, accepted, refused or failed, whichever surface sent it.</summary>
+    public event Action<CommandSent>? Sent;
+
     public async Task<CommandOutcome> SendAsync(string vin, VehicleCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await GateAndSendAsync(vin, command, cancellationToken);
+            Sent?.Invoke(new CommandSent(vin, command.Kind, outcome.Accepted, outcome.Detail, null, time.GetUtcNow()));
+            return outcome;
+        }
+        catch (GatewayException failure)
+        {
+            Sent?.Invoke(new CommandSent(vin, command.Kind, false, failure.Message, failure.Code, time.GetUtcNow()));
+            throw;
+        }
+    }
+
+    private async Task<CommandOutcome> GateAndSendAsync(string vin, VehicleCommand command, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (!settings.AllowRemoteCommands)

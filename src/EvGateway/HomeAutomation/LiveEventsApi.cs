@@ -1,0 +1,97 @@
+using System.Text;
+using EvGateway.Vehicles;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace EvGateway.HomeAutomation;
+
+/// <summary>GET /api/events and /api/vehicles/{vin}/events: server-sent events of new statuses and commands.</summary>
+public static class LiveEventsApi
+{
+    /// <summary>
+    /// How often an idle stream sends a comment line: proxies and browsers close connections that stay silent, and a
+    /// write is how the server learns that a reader went away.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    private static readonly byte[] Heartbeat = Encoding.UTF8.GetBytes(": heartbeat\n\n");
+
+    public static IEndpointRouteBuilder MapLiveEvents(this IEndpointRouteBuilder app)
+    {
+        const string description = "text/event-stream: `event: status` (data = the status JSON of GET /api/vehicles/{vin}/status) after every " +
+                                   "new status, `event: command` after every remote command, and a comment line every 15 s. A reader that falls " +
+                                   "behind loses its oldest events. Reading the stream never makes the gateway ask a cloud.";
+        app.MapGet("/api/events", StreamAllEvents).WithName(nameof(StreamAllEvents)).WithTags("Live data")
+            .WithSummary("Live events of every car").WithDescription(description)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        app.MapGet("/api/vehicles/{vin}/events", StreamCarEvents).WithName(nameof(StreamCarEvents)).WithTags("Live data")
+            .WithSummary("Live events of one car").WithDescription(description)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
+            .WithGatewayProblems();
+        return app;
+    }
+
+    public static Task StreamAllEvents(HttpContext context, LiveEvents events, TimeProvider time, CancellationToken cancellationToken) =>
+        StreamAsync(context, events.Subscribe(null), time, cancellationToken);
+
+    public static async Task StreamCarEvents(string vin, HttpContext context, LiveEvents events, VehicleDirectory directory,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Vin.IsValid(vin))
+        {
+            await Validation.Problem("vin", Vin.Rule).ExecuteAsync(context);
+            return;
+        }
+
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        await StreamAsync(context, events.Subscribe(entry.Vehicle.Vin), time, cancellationToken);
+    }
+
+    private static async Task StreamAsync(HttpContext context, LiveEventReader reader, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var _ = reader;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // Reverse proxies (nginx) would otherwise hold events back until a buffer fills.
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.Body.FlushAsync(cancellationToken);
+
+        var body = response.Body;
+        try
+        {
+            var waiting = reader.Events.WaitToReadAsync(cancellationToken).AsTask();
+            while (true)
+            {
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var pause = Task.Delay(HeartbeatInterval, time, beat.Token);
+                if (await Task.WhenAny(waiting, pause) == pause)
+                {
+                    await pause;
+                    await body.WriteAsync(Heartbeat, cancellationToken);
+                    await body.FlushAsync(cancellationToken);
+                    continue;
+                }
+
+                await beat.CancelAsync();
+                if (!await waiting)
+                {
+                    return;
+                }
+
+                while (reader.Events.TryRead(out var live))
+                {
+                    await body.WriteAsync(Encoding.UTF8.GetBytes($"event: {live.Name}\ndata: {live.Data}\n\n"), cancellationToken);
+                }
+
+                await body.FlushAsync(cancellationToken);
+                waiting = reader.Events.WaitToReadAsync(cancellationToken).AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The reader went away: the normal end of a stream.
+        }
+    }
+}

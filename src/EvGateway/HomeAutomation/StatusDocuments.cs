@@ -1,0 +1,38 @@
+using System.Text.Json;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace EvGateway.HomeAutomation;
+
+/// <summary>
+/// The status and command documents the live surfaces send, in exactly the REST surface's JSON (same names, same
+/// charge-control summary as GET /api/vehicles/{vin}/status), so a reader parses one shape wherever it got it.
+/// </summary>
+public sealed class StatusDocuments(IOptions<HttpJsonOptions> json, IEnumerable<IChargeControlSummaries> chargeControl)
+{
+    private readonly JsonSerializerOptions options = json.Value.SerializerOptions;
+    private readonly IChargeControlSummaries? summaries = chargeControl.FirstOrDefault();
+
+    /// <summary>The status as the REST status route answers it.</summary>
+    public string Status(VehicleStatus status)
+    {
+        var control = summaries?.For(status.Vin);
+        return JsonSerializer.Serialize(control is null ? status : status with { ChargeControl = control }, options);
+    }
+
+    /// <summary>A command's outcome, the command named as the REST route names it (charge-start, wake-up).</summary>
+    public string Command(CommandSent sent) => JsonSerializer.Serialize(new
+    {
+        sent.Vin,
+        Command = CommandName(sent.Kind),
+        sent.Accepted,
+        sent.Detail,
+        Code = sent.ErrorCode,
+        sent.At,
+    }, options);
+
+    /// <summary>ChargeStart → charge-start: the REST route's name of the command.</summary>
+    public static string CommandName(VehicleCommandKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
