@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using EvGateway.Vehicles;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EvGateway.HomeAutomation;
+
+/// <summary>
+/// Publishes every new status to the owner's MQTT broker (retained state, field and location topics, Home Assistant
+/// discovery) and takes commands from its set topics. It follows the status cache only, so it never causes a cloud
+/// call of its own. One connection at a time: a lost or refused one is retried after a pause that doubles up to
+/// <see cref="LongestPause"/>; the last will marks the gateway offline when the connection dies without a goodbye.
+/// </summary>
+public sealed partial class MqttPublisher : BackgroundService
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+
+    /// <summary>Statuses waiting to be published; when the broker is slower, only the newest are kept.</summary>
+    private const int QueueCapacity = 256;
+
+    /// <summary>Commands waiting for the car; more at once is a flood, answered as refused rather than queued.</summary>
+    private const int CommandQueueCapacity = 16;
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly MqttClientFactory factory = new();
+    private readonly MqttOptions mqtt;
+    private readonly VehicleStatusCache cache;
+    private readonly VehicleDirectory directory;
+    private readonly VehicleCommands commands;
+    private readonly StatusDocuments documents;
+    private readonly TimeProvider time;
+    private readonly ILogger<MqttPublisher> logger;
+    private readonly ConcurrentDictionary<string, VehicleStatus> latest = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> badTopicsLogged = new(StringComparer.Ordinal);
+    private readonly Channel<VehicleStatus> queue = Channel.CreateBounded<VehicleStatus>(new BoundedChannelOptions(QueueCapacity)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest,
+        SingleReader = true,
+    });
+
+    public MqttPublisher(IOptions<MqttOptions> options, VehicleStatusCache cache, VehicleDirectory directory, VehicleCommands commands,
+        StatusDocuments documents, TimeProvider time, ILogger<MqttPublisher> logger)
+    {
+        mqtt = options.Value;
+        this.cache = cache;
+        this.directory = directory;
+        this.commands = commands;
+        this.documents = documents;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>True while a session with the broker is up.</summary>
+    public bool IsConnected { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!mqtt.Enabled)
+        {
+            return;
+        }
+
+        cache.StatusChanged += OnStatus;
+        try
+        {
+            var pause = FirstPause;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await RunSessionAsync(stoppingToken);
+                    pause = FirstPause;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception failure)
+                {
+                    LogSessionFailed(logger, mqtt.Host!, mqtt.Port, failure.Message, pause.TotalSeconds);
+                }
+
+                await Task.Delay(pause, time, stoppingToken);
+                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            cache.StatusChanged -= OnStatus;
+        }
+    }
+
+    private void OnStatus(VehicleStatus status)
+    {
+        latest[status.Vin] = status;
+        queue.Writer.TryWrite(status);
+    }
+
+    private async Task RunSessionAsync(CancellationToken stoppingToken)
+    {
+        using var client = factory.CreateMqttClient();
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.DisconnectedAsync += _ =>
+        {
+            lost.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var inbox = Channel.CreateBounded<MqttApplicationMessage>(new BoundedChannelOptions(CommandQueueCapacity) { SingleReader = true });
+        client.ApplicationMessageReceivedAsync += e => ReceiveAsync(client, inbox, e.ApplicationMessage);
+
+        var result = await client.ConnectAsync(ConnectOptions(), stoppingToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode})");
+        }
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var commandWorker = HandleCommandsAsync(client, inbox.Reader, session.Token);
+        try
+        {
+            await client.SubscribeAsync(factory.CreateSubscribeOptionsBuilder()
+                .WithTopicFilter($"{mqtt.TopicPrefix}/+/set/+", MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), stoppingToken);
+            await PublishAsync(client, mqtt.StatusTopic, Online, stoppingToken);
+            var gateway = HomeAssistantDiscovery.Gateway(mqtt);
+            await PublishAsync(client, gateway.Topic, gateway.Payload.ToJsonString(), stoppingToken);
+            IsConnected = true;
+            LogConnected(logger, mqtt.Host!, mqtt.Port);
+
+            var discovered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // Whatever happened while the broker was away, as it is now.
+            foreach (var status in latest.Values)
+            {
+                await PublishCarSafelyAsync(client, status, discovered, stoppingToken);
+            }
+
+            while (true)
+            {
+                var next = queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(next, lost.Task) == lost.Task)
+                {
+                    throw new InvalidOperationException("the broker closed the connection");
+                }
+
+                await next;
+                while (queue.Reader.TryRead(out var status))
+                {
+                    await PublishCarSafelyAsync(client, status, discovered, stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            IsConnected = false;
+            inbox.Writer.TryComplete();
+            await session.CancelAsync();
+            await commandWorker;
+            if (client.IsConnected)
+            {
+                await SayGoodbyeAsync(client);
+            }
+        }
+    }
+
+    private MqttClientOptions ConnectOptions()
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(mqtt.Host, mqtt.Port)
+            .WithClientId($"evgateway-{Guid.NewGuid():N}")
+            .WithCleanSession()
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithTlsOptions(tls => tls.UseTls(mqtt.UseTls))
+            .WithWillTopic(mqtt.StatusTopic)
+            .WithWillPayload(Offline)
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (!string.IsNullOrEmpty(mqtt.Username))
+        {
+            builder.WithCredentials(mqtt.Username, mqtt.Password);
+        }
+
+        return builder.Build();
+    }
+
+    // A status that cannot be published (a car the directory does not know yet, a payload the broker refuses) is
+    // logged and skipped; a lost connection ends the session and the next one republishes the latest statuses.
+    private async Task PublishCarSafelyAsync(IMqttClient client, VehicleStatus status, HashSet<string> discovered, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishCarAsync(client, status, discovered, cancellationToken);
+        }
+        catch (Exception failure) when (client.IsConnected && failure is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, status.Vin, failure);
+        }
+    }
+
+    private async Task PublishCarAsync(IMqttClient client, VehicleStatus status, HashSet<string> discovered, CancellationToken cancellationToken)
+    {
+        if (!discovered.Contains(status.Vin) && directory.TryFindCached(status.Vin) is { } entry)
+        {
+            foreach (var config in HomeAssistantDiscovery.For(entry.Vehicle, mqtt))
+            {
+                await PublishAsync(client, config.Topic, config.Payload.ToJsonString(), cancellationToken);
+            }
+
+            discovered.Add(status.Vin);
+        }
+
+        await PublishAsync(client, mqtt.CarTopic(status.Vin, MqttFields.State), documents.Status(status), cancellationToken);
+        foreach (var (field, value) in MqttFields.Of(status))
+        {
+            await PublishAsync(client, mqtt.CarTopic(status.Vin, field), value, cancellationToken);
+        }
+
+        if (status.Location is { } location)
+        {
+            await PublishAsync(client, mqtt.CarTopic(status.Vin, MqttFields.Location), MqttFields.LocationDocument(location), cancellationToken);
+        }
+    }
+
+    private Task ReceiveAsync(IMqttClient client, Channel<MqttApplicationMessage> inbox, MqttApplicationMessage message)
+    {
+        // A retained command would run again at every reconnect: only live ones are obeyed.
+        if (message.Retain)
+        {
+            LogOnce(message.Topic, "a retained message on a command topic is ignored; publish commands without the retain flag");
+            return Task.CompletedTask;
+        }
+
+        if (inbox.Writer.TryWrite(message))
+        {
+            return Task.CompletedTask;
+        }
+
+        return AnswerAsync(client, message.Topic, Refused(message, ErrorCodes.Conflict, "Too many commands at once; this one was not sent."),
+            CancellationToken.None);
+    }
+
+    private async Task HandleCommandsAsync(IMqttClient client, ChannelReader<MqttApplicationMessage> inbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in inbox.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    await AnswerAsync(client, message.Topic, await RunCommandAsync(message, cancellationToken), cancellationToken);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    LogCommandFailed(logger, message.Topic, failure);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The session ended; commands still queued were never acknowledged by the gateway and are dropped with it.
+        }
+    }
+
+    private async Task<CommandResult> RunCommandAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var (vin, command) = SetTopicParts(message.Topic);
+        var payload = message.ConvertPayloadToString() ?? "";
+        if (!Vin.IsValid(vin))
+        {
+            LogOnce(message.Topic, "the topic names no valid VIN");
+            return Refused(message, ErrorCodes.ValidationFailed, Vin.Rule);
+        }
+
+        VehicleCommand parsed;
+        try
+        {
+            parsed = MqttCommands.Parse(command, payload);
+        }
+        catch (GatewayException invalid)
+        {
+            LogOnce(message.Topic, invalid.Message);
+            return Refused(message, invalid.Code, invalid.Message);
+        }
+
+        try
+        {
+            var outcome = await commands.SendAsync(vin, parsed, cancellationToken);
+            return new CommandResult(command, payload, outcome.Accepted, outcome.Detail, null, time.GetUtcNow());
+        }
+        catch (GatewayException refused)
+        {
+            return Refused(message, refused.Code, refused.Message);
+        }
+    }
+
+    private CommandResult Refused(MqttApplicationMessage message, string code, string detail) =>
+        new(SetTopicParts(message.Topic).Command, MqttCommands.Shorten(message.ConvertPayloadToString() ?? ""), false, detail, code, time.GetUtcNow());
+
+    private (string Vin, string Command) SetTopicParts(string topic)
+    {
+        // The subscription is <prefix>/+/set/+, so the topic always has the VIN and the command at these places.
+        var levels = topic.Split('/');
+        return (levels[^3], levels[^1]);
+    }
+
+    private Task AnswerAsync(IMqttClient client, string setTopic, CommandResult result, CancellationToken cancellationToken) =>
+        PublishAsync(client, mqtt.CarTopic(SetTopicParts(setTopic).Vin, "command_result"),
+            JsonSerializer.Serialize(result, CommandResultJson), cancellationToken, retain: false);
+
+    private static readonly JsonSerializerOptions CommandResultJson = new(JsonSerializerDefaults.Web);
+
+    private void LogOnce(string topic, string reason)
+    {
+        if (badTopicsLogged.TryAdd(topic, true))
+        {
+            LogBadCommand(logger, topic, reason);
+        }
+    }
+
+    private static Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken, bool retain = true) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), cancellationToken);
+
+    // A clean stop says "offline" itself (the broker only sends the last will when the connection dies).
+    private async Task SayGoodbyeAsync(IMqttClient client)
+    {
+        using var timeout = new CancellationTokenSource(GoodbyeTimeout, time);
+        try
+        {
+            await PublishAsync(client, mqtt.StatusTopic, Offline, timeout.Token);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
+        }
+        catch (Exception failure) when (failure is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            LogGoodbyeFailed(logger, failure.Message);
+        }
+    }
+
+    /// <summary>What <c>&lt;prefix&gt;/&lt;vin&gt;/command_result</c> says about a command from a set topic.</summary>
+    public sealed record CommandResult(string Command, string Payload, bool Accepted, string Detail, string? Code, DateTimeOffset At);
+
+    [LoggerMessage(LogLevel.Information, "Connected to the MQTT broker {Host}:{Port}")]
+    private static partial void LogConnected(ILogger logger, string host, int port);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT broker {Host}:{Port}: {Reason}; connecting again in {PauseSeconds} s")]
+    private static partial void LogSessionFailed(ILogger logger, string host, int port, string reason, double pauseSeconds);
+
+    [LoggerMessage(LogLevel.Error, "Publishing the status of {Vin} over MQTT failed")]
+    private static partial void LogPublishFailed(ILogger logger, string vin, Exception failure);
+
+    [LoggerMessage(LogLevel.Error, "Answering the MQTT command on {Topic} failed")]
+    private static partial void LogCommandFailed(ILogger logger, string topic, Exception failure);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT command on {Topic} refused: {Reason} (logged once per topic; each refusal is answered on command_result)")]
+    private static partial void LogBadCommand(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Could not say goodbye to the MQTT broker: {Reason}")]
+    private static partial void LogGoodbyeFailed(ILogger logger, string reason);
+}
