@@ -24,6 +24,7 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<ChargeControlStore>();
         services.AddSingleton<ChargeControlService>();
         services.AddSingleton<IChargeControlSummaries>(provider => provider.GetRequiredService<ChargeControlService>());
+        services.AddSingleton<IChargeThresholds>(provider => provider.GetRequiredService<ChargeControlService>());
         services.AddSingleton<ChargeController>();
         services.AddHostedService(provider => provider.GetRequiredService<ChargeController>());
 

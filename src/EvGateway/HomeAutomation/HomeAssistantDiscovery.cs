@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 
 namespace EvGateway.HomeAutomation;
 
@@ -36,7 +37,10 @@ public static class HomeAssistantDiscovery
     });
 
     /// <summary>Every entity of one car that its capabilities allow.</summary>
-    public static IReadOnlyList<Config> For(Vehicle car, MqttOptions mqtt)
+    /// <param name="car">The car.</param>
+    /// <param name="mqtt">The topic prefixes.</param>
+    /// <param name="chargeLimit">The charge limits the gateway can hold for this car; null when it can hold none.</param>
+    public static IReadOnlyList<Config> For(Vehicle car, MqttOptions mqtt, ChargeLimitSteps? chargeLimit)
     {
         var configs = new List<Config>();
         void Add(string component, string objectId, string name, JsonObject entity)
@@ -131,6 +135,19 @@ public static class HomeAssistantDiscovery
             climate["payload_off"] = MqttCommands.Off;
             climate["icon"] = "mdi:fan";
             Add("switch", MqttCommands.Climate, "Climate", climate);
+        }
+
+        if (chargeLimit is not null)
+        {
+            var limit = Command(MqttCommands.ChargeLimit);
+            limit["state_topic"] = mqtt.CarTopic(car.Vin, MqttFields.ChargeLimit);
+            limit["min"] = chargeLimit.Min;
+            limit["max"] = 100;
+            limit["step"] = chargeLimit.Step;
+            limit["mode"] = "slider";
+            limit["unit_of_measurement"] = "%";
+            limit["icon"] = "mdi:battery-charging-high";
+            Add("number", MqttCommands.ChargeLimit, "Charge limit", limit);
         }
 
         void Button(string command, string name, string icon)

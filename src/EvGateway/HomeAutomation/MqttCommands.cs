@@ -11,10 +11,11 @@ public static class MqttCommands
     public const string WakeUp = "wake_up";
     public const string Horn = "horn";
     public const string Lights = "lights";
+    public const string ChargeLimit = "charge_limit";
     public const string On = "ON";
     public const string Off = "OFF";
 
-    private static readonly string[] Known = [Charge, Climate, WakeUp, Horn, Lights];
+    private static readonly string[] Known = [Charge, Climate, WakeUp, Horn, Lights, ChargeLimit];
 
     /// <summary>The command a payload on a set topic asks for; a payload that asks for nothing clear is validation_failed.</summary>
     public static VehicleCommand Parse(string command, string payload)
@@ -29,6 +30,16 @@ public static class MqttCommands
             Lights => new VehicleCommand(VehicleCommandKind.Lights) { Count = OptionalCount(command, value) },
             _ => throw GatewayException.Validation($"Unknown command topic 'set/{Shorten(command)}'; use one of {string.Join(", ", Known)}."),
         };
+    }
+
+    /// <summary>The percentage a charge_limit payload asks for: a whole number from 1 to 100 (Home Assistant may send "80.0").</summary>
+    public static int ParseChargeLimit(string payload)
+    {
+        var value = payload.Trim();
+        return decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent)
+               && percent == decimal.Truncate(percent) && percent is >= 1 and <= 100
+            ? (int)percent
+            : throw GatewayException.Validation($"set/{ChargeLimit} takes a whole percentage from 1 to 100 (100 = no limit), got '{Shorten(value)}'.");
     }
 
     private static bool OnOff(string command, string value) =>

@@ -22,6 +22,7 @@ public static class MqttFields
     public const string Stale = "stale";
     public const string UpdatedAt = "updated_at";
     public const string Location = "location";
+    public const string ChargeLimit = "charge_limit";
     public const string State = "state";
     public const string Unknown = "None";
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -35,6 +37,8 @@ public sealed partial class MqttPublisher : BackgroundService
     private readonly VehicleDirectory directory;
     private readonly VehicleCommands commands;
     private readonly StatusDocuments documents;
+    private readonly IChargeThresholds? thresholds;
+    private readonly IChargeLimit[] carLimits;
     private readonly TimeProvider time;
     private readonly ILogger<MqttPublisher> logger;
     private readonly ConcurrentDictionary<string, VehicleStatus> latest = new(StringComparer.OrdinalIgnoreCase);
@@ -46,8 +50,11 @@ public sealed partial class MqttPublisher : BackgroundService
     });
 
     public MqttPublisher(IOptions<MqttOptions> options, VehicleStatusCache cache, VehicleDirectory directory, VehicleCommands commands,
-        StatusDocuments documents, TimeProvider time, ILogger<MqttPublisher> logger)
+        StatusDocuments documents, IEnumerable<IChargeThresholds> thresholds, IEnumerable<IChargeLimit> carLimits, TimeProvider time,
+        ILogger<MqttPublisher> logger)
     {
+        this.thresholds = thresholds.FirstOrDefault();
+        this.carLimits = carLimits.ToArray();
         mqtt = options.Value;
         this.cache = cache;
         this.directory = directory;
@@ -211,7 +218,7 @@ public sealed partial class MqttPublisher : BackgroundService
     {
         if (!discovered.Contains(status.Vin) && directory.TryFindCached(status.Vin) is { } entry)
         {
-            foreach (var config in HomeAssistantDiscovery.For(entry.Vehicle, mqtt))
+            foreach (var config in HomeAssistantDiscovery.For(entry.Vehicle, mqtt, ChargeLimitsFor(entry.Vehicle)))
             {
                 await PublishAsync(client, config.Topic, config.Payload.ToJsonString(), cancellationToken);
             }
@@ -229,7 +236,24 @@ public sealed partial class MqttPublisher : BackgroundService
         {
             await PublishAsync(client, mqtt.CarTopic(status.Vin, MqttFields.Location), MqttFields.LocationDocument(location), cancellationToken);
         }
+
+        await PublishChargeLimitAsync(client, status.Vin, cancellationToken);
     }
+
+    private async Task PublishChargeLimitAsync(IMqttClient client, string vin, CancellationToken cancellationToken)
+    {
+        if (documents.ChargeThreshold(vin) is { } threshold)
+        {
+            await PublishAsync(client, mqtt.CarTopic(vin, MqttFields.ChargeLimit), threshold.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        }
+    }
+
+    // Charge control holds a limit by stopping the charge, or by writing the car's own limit in the steps it takes.
+    private ChargeLimitSteps? ChargeLimitsFor(Vehicle car) =>
+        thresholds is null ? null
+        : car.Has(VehicleCapability.ChargeStop) ? new ChargeLimitSteps(1, 1)
+        : car.Has(VehicleCapability.ChargeLimit) && carLimits.FirstOrDefault(l => l.Supports(car)) is { } limit ? limit.Steps(car)
+        : null;
 
     private Task ReceiveAsync(IMqttClient client, Channel<MqttApplicationMessage> inbox, MqttApplicationMessage message)
     {
@@ -257,7 +281,12 @@ public sealed partial class MqttPublisher : BackgroundService
             {
                 try
                 {
-                    await AnswerAsync(client, message.Topic, await RunCommandAsync(message, cancellationToken), cancellationToken);
+                    var result = await RunCommandAsync(message, cancellationToken);
+                    await AnswerAsync(client, message.Topic, result, cancellationToken);
+                    if (result is { Accepted: true, Command: MqttCommands.ChargeLimit })
+                    {
+                        await PublishChargeLimitAsync(client, SetTopicParts(message.Topic).Vin, cancellationToken);
+                    }
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException)
                 {
@@ -281,10 +310,12 @@ public sealed partial class MqttPublisher : BackgroundService
             return Refused(message, ErrorCodes.ValidationFailed, Vin.Rule);
         }
 
-        VehicleCommand parsed;
+        Func<Task<CommandOutcome>> send;
         try
         {
-            parsed = MqttCommands.Parse(command, payload);
+            send = command == MqttCommands.ChargeLimit
+                ? SetChargeLimit(vin, MqttCommands.ParseChargeLimit(payload), cancellationToken)
+                : SendCommand(vin, MqttCommands.Parse(command, payload), cancellationToken);
         }
         catch (GatewayException invalid)
         {
@@ -294,7 +325,7 @@ public sealed partial class MqttPublisher : BackgroundService
 
         try
         {
-            var outcome = await commands.SendAsync(vin, parsed, cancellationToken);
+            var outcome = await send();
             return new CommandResult(command, payload, outcome.Accepted, outcome.Detail, null, time.GetUtcNow());
         }
         catch (GatewayException refused)
@@ -302,6 +333,20 @@ public sealed partial class MqttPublisher : BackgroundService
             return Refused(message, refused.Code, refused.Message);
         }
     }
+
+    private Func<Task<CommandOutcome>> SendCommand(string vin, VehicleCommand command, CancellationToken cancellationToken) =>
+        () => commands.SendAsync(vin, command, cancellationToken);
+
+    private Func<Task<CommandOutcome>> SetChargeLimit(string vin, int percent, CancellationToken cancellationToken) => async () =>
+    {
+        if (thresholds is null)
+        {
+            throw GatewayException.CapabilityNotSupported(vin, "a charge limit (charge control is not part of this gateway)");
+        }
+
+        var held = await thresholds.SetThresholdAsync(vin, percent, cancellationToken);
+        return new CommandOutcome(true, held == 100 ? "No charge limit." : $"Charging stops at {held} %.");
+    };
 
     private CommandResult Refused(MqttApplicationMessage message, string code, string detail) =>
         new(SetTopicParts(message.Topic).Command, MqttCommands.Shorten(message.ConvertPayloadToString() ?? ""), false, detail, code, time.GetUtcNow());

@@ -21,6 +21,9 @@ public sealed class StatusDocuments(IOptions<HttpJsonOptions> json, IEnumerable<
         return JsonSerializer.Serialize(control is null ? status : status with { ChargeControl = control }, options);
     }
 
+    /// <summary>The level at which charge control stops the car's charge (100 = none); null when charge control is not part of the gateway.</summary>
+    public int? ChargeThreshold(string vin) => summaries is null ? null : summaries.For(vin)?.PercentageThreshold ?? 100;
+
     /// <summary>A command's outcome, the command named as the REST route names it (charge-start, wake-up).</summary>
     public string Command(CommandSent sent) => JsonSerializer.Serialize(new
     {

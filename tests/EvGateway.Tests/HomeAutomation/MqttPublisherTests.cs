@@ -130,6 +130,68 @@ public class MqttPublisherTests
         Assert.Contains($"homeassistant/button/{Megane}/lights/config", configs.Keys);
         Assert.DoesNotContain($"homeassistant/switch/{Megane}/charge/config", configs.Keys);
         Assert.DoesNotContain(configs.Keys, k => k.EndsWith("/wake_up/config", StringComparison.Ordinal));
+
+        // The Zoe's limit is held by stopping its charge (any percentage); the Megane keeps its own, in its own steps.
+        var zoeLimit = configs[$"homeassistant/number/{Zoe}/charge_limit/config"];
+        Assert.Equal(1, zoeLimit.GetProperty("min").GetInt32());
+        Assert.Equal(1, zoeLimit.GetProperty("step").GetInt32());
+        Assert.Equal("100", retained[$"evgateway/{Zoe}/charge_limit"]);
+        var meganeLimit = configs[$"homeassistant/number/{Megane}/charge_limit/config"];
+        Assert.Equal(55, meganeLimit.GetProperty("min").GetInt32());
+        Assert.Equal(5, meganeLimit.GetProperty("step").GetInt32());
+        Assert.Equal(100, meganeLimit.GetProperty("max").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_charge_limit_from_its_number_becomes_the_charge_control_threshold()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var app = await GatewayApp.StartAsync(broker.Settings());
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
+        await probe.WaitForAsync("evgateway/status", "online", Ct);
+
+        var result = await probe.NextJsonAsync($"evgateway/{Zoe}/command_result",
+            () => probe.PublishAsync($"evgateway/{Zoe}/set/charge_limit", "80.0", Ct), Ct);
+
+        Assert.True(result.GetProperty("accepted").GetBoolean(), result.ToString());
+        await probe.WaitForAsync($"evgateway/{Zoe}/charge_limit", "80", Ct);
+        var control = await app.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{Zoe}/charge-control", Ct);
+        Assert.Equal(80, control.GetProperty("percentageThreshold").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_charge_limit_the_car_cannot_hold_is_refused_before_any_cloud_call()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var app = await GatewayApp.StartAsync(broker.Settings());
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
+        await probe.WaitForAsync("evgateway/status", "online", Ct);
+
+        var offStep = await probe.NextJsonAsync($"evgateway/{Megane}/command_result",
+            () => probe.PublishAsync($"evgateway/{Megane}/set/charge_limit", "57", Ct), Ct);
+        var outOfRange = await probe.NextJsonAsync($"evgateway/{Megane}/command_result",
+            () => probe.PublishAsync($"evgateway/{Megane}/set/charge_limit", "0", Ct), Ct);
+
+        Assert.Equal("validation_failed", offStep.GetProperty("code").GetString());
+        Assert.Contains("steps of 5", offStep.GetProperty("detail").GetString());
+        Assert.Equal("validation_failed", outOfRange.GetProperty("code").GetString());
+        Assert.Equal(0, app.Simulator.Renault.CallCount("soc-levels"));
+    }
+
+    [Fact]
+    public async Task A_read_only_gateway_refuses_a_charge_limit()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var app = await GatewayApp.StartAsync(broker.Settings(new() { ["Gateway:AllowRemoteCommands"] = "false" }));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
+        await probe.WaitForAsync("evgateway/status", "online", Ct);
+
+        var result = await probe.NextJsonAsync($"evgateway/{Megane}/command_result",
+            () => probe.PublishAsync($"evgateway/{Megane}/set/charge_limit", "80", Ct), Ct);
+
+        Assert.False(result.GetProperty("accepted").GetBoolean());
+        Assert.Equal("forbidden", result.GetProperty("code").GetString());
+        Assert.Equal(0, app.Simulator.Renault.CallCount("soc-levels"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace EvGateway.Charging.Control;
 
 /// <summary>Reads and changes charge-control settings on behalf of the REST and legacy routes.</summary>
 public sealed class ChargeControlService(VehicleDirectory directory, ChargeControlStore store, IEnumerable<IChargeLimit> limits,
-    TimeProvider time, IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway) : IChargeControlSummaries
+    TimeProvider time, IOptions<ChargingOptions> options, IOptionsMonitor<GatewayOptions> gateway) : IChargeControlSummaries, IChargeThresholds
 {
     private readonly TimeZoneInfo zone = options.Value.ResolveTimeZone();
 
@@ -43,6 +43,9 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
         var saved = await store.UpdateAsync(vehicle.Vin, _ => wanted with { LastError = null }, cancellationToken);
         return View(vehicle.Vin, saved);
     }
+
+    public async Task<int> SetThresholdAsync(string vin, int percent, CancellationToken cancellationToken) =>
+        (await SetAsync(vin, current => current with { PercentageThreshold = percent }, cancellationToken)).PercentageThreshold;
 
     /// <summary>
     /// Whether a threshold of <paramref name="percent"/> can be held on the car: it can be stopped remotely, or the
