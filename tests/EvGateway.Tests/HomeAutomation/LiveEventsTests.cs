@@ -4,7 +4,7 @@ using System.Text.Json;
 using EvGateway.HomeAutomation;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
+using EvGateway.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

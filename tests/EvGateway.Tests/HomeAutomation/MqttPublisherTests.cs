@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
+using EvGateway.Tests.TestSupport;
 using MQTTnet;
 
 namespace EvGateway.Tests.HomeAutomation;

@@ -1,6 +1,7 @@
 using EvGateway.Accounts;
 using EvGateway.Charging;
 using EvGateway.Hosting;
+using EvGateway.HomeAutomation;
 using EvGateway.Legacy;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;
@@ -76,6 +77,7 @@ internal static class GatewayRig
         services.AddVehicles();
         services.AddCharging(configuration);
         services.AddLegacy();
+        services.AddHomeAutomation(configuration);
     }
 
     /// <summary>
@@ -99,6 +101,7 @@ internal static class GatewayRig
         app.MapCharging();
         app.MapAccounts();
         app.MapWeb();
+        app.MapHomeAutomation();
     }
 
     /// <summary>What every test host replaces after composition; stand-ins join the adapters under each port they implement.</summary>
