@@ -16,10 +16,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_status_read_reaches_the_retained_state_field_and_location_topics()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (broker, app, probe) = rig;
 
         var status = await app.Client.GetFromJsonAsync<JsonElement>($"/api/vehicles/{Zoe}/status", Ct);
 
@@ -45,10 +43,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task Publishing_follows_the_status_reads_and_makes_no_cloud_call_of_its_own()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, app, probe) = rig;
         await app.Client.GetAsync("/api/vehicles", Ct);
         app.Simulator.Renault.ResetCounters();
 
@@ -145,10 +141,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_charge_limit_from_its_number_becomes_the_charge_control_threshold()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, app, probe) = rig;
 
         var result = await probe.NextJsonAsync($"evgateway/{Zoe}/command_result",
             () => probe.PublishAsync($"evgateway/{Zoe}/set/charge_limit", "80.0", Ct), Ct);
@@ -162,10 +156,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_charge_limit_the_car_cannot_hold_is_refused_before_any_cloud_call()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, app, probe) = rig;
 
         var offStep = await probe.NextJsonAsync($"evgateway/{Megane}/command_result",
             () => probe.PublishAsync($"evgateway/{Megane}/set/charge_limit", "57", Ct), Ct);
@@ -181,10 +173,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_read_only_gateway_refuses_a_charge_limit()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings(new() { ["Gateway:AllowRemoteCommands"] = "false" }));
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync(new() { ["Gateway:AllowRemoteCommands"] = "false" });
+        var (_, app, probe) = rig;
 
         var result = await probe.NextJsonAsync($"evgateway/{Megane}/command_result",
             () => probe.PublishAsync($"evgateway/{Megane}/set/charge_limit", "80", Ct), Ct);
@@ -197,10 +187,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_command_on_a_set_topic_reaches_the_simulated_car_and_its_result_is_published()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, app, probe) = rig;
         await app.Client.GetAsync("/api/vehicles", Ct);
         Assert.False(app.Simulator.Renault.Car(Zoe).Read().ClimateActive);
 
@@ -215,10 +203,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_refused_command_is_reported_with_its_error_code_and_the_car_is_left_alone()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings(new() { ["Gateway:AllowRemoteCommands"] = "false" }));
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync(new() { ["Gateway:AllowRemoteCommands"] = "false" });
+        var (_, app, probe) = rig;
 
         var result = await probe.NextJsonAsync($"evgateway/{Zoe}/command_result",
             () => probe.PublishAsync($"evgateway/{Zoe}/set/climate", "ON", Ct), Ct);
@@ -231,10 +217,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_command_the_car_cannot_take_is_reported_as_not_supported()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, _, probe) = rig;
 
         var result = await probe.NextJsonAsync($"evgateway/{Zoe}/command_result",
             () => probe.PublishAsync($"evgateway/{Zoe}/set/horn", "PRESS", Ct), Ct);
@@ -246,10 +230,8 @@ public class MqttPublisherTests
     [Fact]
     public async Task A_bad_payload_is_answered_each_time_and_logged_once()
     {
-        await using var broker = await InProcessBroker.StartAsync();
-        await using var app = await GatewayApp.StartAsync(broker.Settings());
-        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
-        await probe.WaitForAsync("evgateway/status", "online", Ct);
+        await using var rig = await MqttRig.StartAsync();
+        var (_, app, probe) = rig;
 
         var first = await probe.NextJsonAsync($"evgateway/{Zoe}/command_result",
             () => probe.PublishAsync($"evgateway/{Zoe}/set/charge", "MAYBE", Ct), Ct);
