@@ -47,7 +47,6 @@ public static class HomeAssistantDiscovery
         {
             entity["name"] = name;
             entity["unique_id"] = $"{car.Vin}_{objectId}";
-            entity["object_id"] = $"{car.Brand}_{car.Model}_{objectId}".ToLowerInvariant().Replace(' ', '_');
             entity["availability_topic"] = mqtt.StatusTopic;
             entity["payload_available"] = MqttPublisher.Online;
             entity["payload_not_available"] = MqttPublisher.Offline;

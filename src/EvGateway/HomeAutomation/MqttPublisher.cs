@@ -43,10 +43,10 @@ public sealed partial class MqttPublisher : BackgroundService
     private readonly ILogger<MqttPublisher> logger;
     private readonly ConcurrentDictionary<string, VehicleStatus> latest = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> badTopicsLogged = new(StringComparer.Ordinal);
+    // A session that ended may leave a wait on it behind, so it is not declared single-reader.
     private readonly Channel<VehicleStatus> queue = Channel.CreateBounded<VehicleStatus>(new BoundedChannelOptions(QueueCapacity)
     {
         FullMode = BoundedChannelFullMode.DropOldest,
-        SingleReader = true,
     });
 
     public MqttPublisher(IOptions<MqttOptions> options, VehicleStatusCache cache, VehicleDirectory directory, VehicleCommands commands,
@@ -63,9 +63,6 @@ public sealed partial class MqttPublisher : BackgroundService
         this.time = time;
         this.logger = logger;
     }
-
-    /// <summary>True while a session with the broker is up.</summary>
-    public bool IsConnected { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -142,7 +139,6 @@ public sealed partial class MqttPublisher : BackgroundService
             await PublishAsync(client, mqtt.StatusTopic, Online, stoppingToken);
             var gateway = HomeAssistantDiscovery.Gateway(mqtt);
             await PublishAsync(client, gateway.Topic, gateway.Payload.ToJsonString(), stoppingToken);
-            IsConnected = true;
             LogConnected(logger, mqtt.Host!, mqtt.Port);
 
             var discovered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -169,7 +165,6 @@ public sealed partial class MqttPublisher : BackgroundService
         }
         finally
         {
-            IsConnected = false;
             inbox.Writer.TryComplete();
             await session.CancelAsync();
             await commandWorker;
