@@ -22,6 +22,7 @@ builder.Services.AddWeb();
 builder.Services.AddHomeAutomation(builder.Configuration);
 
 var app = builder.Build();
+if (app.RunCommand(args) is { } exitCode) return exitCode;
 
 app.UseGatewayHosting();
 app.MapVehicles();

@@ -89,6 +89,26 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         }
     }
 
+    /// <summary>
+    /// Knows a soft token paired before (by psa_car_controller): it replaces every other one and makes OTPs with its own
+    /// PIN and service id from now on, its first one without a repeat.
+    /// </summary>
+    public void Adopt(PsaSoftToken token)
+    {
+        var serial = token.Serial;
+        lock (gate)
+        {
+            tools.Clear();
+            tools[token.ToolId] = new Tool(token.ToolId, serial, Kma(token.Pin, serial), token.K0, token.SyncStamp, msId: "", token.Pin,
+                token.ServiceId)
+            {
+                K1 = token.K1,
+                SecretValue = token.SecretValue,
+                MustRepeat = false,
+            };
+        }
+    }
+
     /// <summary>An OTP the client computed after a finalize; true once, within its lifetime.</summary>
     public bool RedeemOtp(string? otp)
     {
@@ -161,7 +181,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         var sentPin = ServerKeys.Value.Encryption.Open(query.GetValueOrDefault("pin") ?? "");
         var sentKma = ServerKeys.Value.Encryption.Open(query.GetValueOrDefault("Kma") ?? "");
         if (serial is null || sentPin is null || Encoding.UTF8.GetString(sentPin) != pin || sentKma is null
-            || !sentKma.AsSpan().SequenceEqual(Kma(serial))
+            || !sentKma.AsSpan().SequenceEqual(Kma(pin, serial))
             || !ProvesChallenge(query, challenge: "", k0: "", serial, k1: "", pinProof: ""))
         {
             return Refusal("ActionFinalize", "NOK:ACCESS");
@@ -172,7 +192,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         // One soft token per account: this pairing replaces every earlier one.
         tools.Clear();
         var tool = new Tool(RandomHex(8), serial, sentKma, k0: RandomHex(16),
-            syncStamp: time.GetUtcNow().ToUnixTimeSeconds().ToString("x8", CultureInfo.InvariantCulture), msId: RandomHex(4))
+            syncStamp: time.GetUtcNow().ToUnixTimeSeconds().ToString("x8", CultureInfo.InvariantCulture), msId: RandomHex(4), pin, ServiceId)
         {
             K1 = RandomHex(16),
             Challenge = RandomHex(16),
@@ -197,7 +217,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
             return Refusal("ActionFinalize", PsaPairing.BadRequestError);
         }
 
-        if (!ProvesChallenge(query, tool.Challenge!, tool.K0, tool.Serial, tool.K1, pin))
+        if (!ProvesChallenge(query, tool.Challenge!, tool.K0, tool.Serial, tool.K1, tool.Pin))
         {
             return Refusal("ActionFinalize", "NOK:ACCESS");
         }
@@ -231,7 +251,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         }
 
         tool.Challenge = null;
-        if (!ProvesChallenge(query, challenge, tool.K0, tool.Serial, tool.K1, pin))
+        if (!ProvesChallenge(query, challenge, tool.K0, tool.Serial, tool.K1, tool.Pin))
         {
             return Refusal("ActionFinalize", "NOK:ACCESS");
         }
@@ -265,13 +285,13 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
 
     private Tool? ActiveTool(IReadOnlyDictionary<string, string> query) =>
         tools.TryGetValue(query.GetValueOrDefault("id") ?? "", out var tool) && tool.SecretValue is not null
-        && query.GetValueOrDefault("sid") == ServiceId
+        && query.GetValueOrDefault("sid") == tool.ServiceId
             ? tool
             : null;
 
     private bool IsLiveSmsCode(string? code) => smsCodes.Any(c => c.Code == code && time.GetUtcNow() < c.Expires);
 
-    private byte[] Kma(string serial) => SHA256.HashData(Encoding.UTF8.GetBytes($"{pin};{serial}"))[..16];
+    private static byte[] Kma(string pin, string serial) => SHA256.HashData(Encoding.UTF8.GetBytes($"{pin};{serial}"))[..16];
 
     private static bool ProvesChallenge(IReadOnlyDictionary<string, string> query, string challenge, string k0, string serial, string k1,
         string pinProof) =>
@@ -318,7 +338,7 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         + new XElement(root, fields.Select(f => new XElement(f.Name, f.Value))).ToString(SaveOptions.DisableFormatting);
 
     /// <summary>One activated (or activating) soft token, as the server keeps it.</summary>
-    private sealed class Tool(string id, string serial, byte[] kma, string k0, string syncStamp, string msId)
+    private sealed class Tool(string id, string serial, byte[] kma, string k0, string syncStamp, string msId, string pin, string serviceId)
     {
         public string Id { get; } = id;
         public string Serial { get; } = serial;
@@ -326,6 +346,8 @@ internal sealed class InWeboServer(TimeProvider time, string pin)
         public string K0 { get; } = k0;
         public string SyncStamp { get; } = syncStamp;
         public string MsId { get; } = msId;
+        public string Pin { get; } = pin;
+        public string ServiceId { get; } = serviceId;
         public required string K1 { get; set; }
         public string? Challenge { get; set; }
         public string? SecretValue { get; set; }

@@ -150,6 +150,12 @@ public sealed class PsaCloud
     /// </summary>
     public void RevokeRemoteTokens() => RemoteAccess.RevokeAll();
 
+    /// <summary>
+    /// The remote-command refresh token a client holds stops working (as when it lapsed or PSA dropped it): only the
+    /// password grant with a one-time password of the paired soft token gets a new one.
+    /// </summary>
+    public void RevokeRemoteRefreshToken() => RemoteAccess.RevokeRefreshToken();
+
     /// <summary>While on, the broker refuses every CONNECT as not authorized, as when the account's remote access is suspended.</summary>
     public void RefuseBrokerLogins(bool refuse) => broker.RefusingLogins = refuse;
 

@@ -77,6 +77,12 @@ public sealed partial class PsaPairing
     /// <summary>As when the owner pairs the brand app again or the account is reset: every soft token stops working.</summary>
     public void RevokePairings() => server.RevokeAll();
 
+    /// <summary>
+    /// As if the owner had paired another client (psa_car_controller) with this account: the server knows that soft
+    /// token, and only that one, from now on.
+    /// </summary>
+    public void AdoptSoftToken(PsaSoftToken token) => server.Adopt(token);
+
     internal bool RedeemOtp(string? otp) => server.RedeemOtp(otp);
 
     internal static void Map(IEndpointRouteBuilder endpoints, PsaCloud cloud)
@@ -113,4 +119,15 @@ public sealed partial class PsaPairing
     [LoggerMessage(LogLevel.Warning,
         "SIMULATED SMS, no text message was sent: the demo account's phone received the PSA pairing code {SmsCode}")]
     private static partial void LogSmsSent(ILogger logger, string smsCode);
+}
+
+/// <summary>
+/// A soft token as the inWebo server and its client both know it after a pairing (psa-remote-pairing.md §7): the
+/// tool id, the serial (device id + "/_/" + alea), the PIN, the service id (sid), the sync stamp, K0, K1 (hex) and
+/// the ms secret under Kma (iwsecval, hex).
+/// </summary>
+public sealed record PsaSoftToken(string ToolId, string Serial, string Pin, string ServiceId, string SyncStamp, string K0, string K1,
+    string SecretValue)
+{
+    public override string ToString() => $"{nameof(PsaSoftToken)} {{ ToolId = {ToolId} }}";
 }

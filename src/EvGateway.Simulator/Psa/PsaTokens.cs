@@ -227,4 +227,13 @@ internal sealed class PsaRemoteAccess(TimeProvider time, TimeSpan remoteTokenLif
             remoteTokens.RevokeAll();
         }
     }
+
+    /// <summary>The current refresh token stops working; only a one-time password gets a new pair.</summary>
+    public void RevokeRefreshToken()
+    {
+        lock (gate)
+        {
+            currentRefreshToken = Guid.NewGuid().ToString();
+        }
+    }
 }

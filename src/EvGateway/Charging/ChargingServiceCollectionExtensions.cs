@@ -25,6 +25,7 @@ public static class ChargingServiceCollectionExtensions
         services.AddSingleton<ChargeControlService>();
         services.AddSingleton<IChargeControlSummaries>(provider => provider.GetRequiredService<ChargeControlService>());
         services.AddSingleton<IChargeThresholds>(provider => provider.GetRequiredService<ChargeControlService>());
+        services.AddSingleton<IChargeControlImport, ChargeControlImport>();
         services.AddSingleton<ChargeController>();
         services.AddHostedService(provider => provider.GetRequiredService<ChargeController>());
 

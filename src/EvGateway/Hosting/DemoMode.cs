@@ -59,6 +59,8 @@ public static class DemoMode
         ["Psa:CarAssociationsUrl"] = simulator.Psa.CarAssociationsUrl.ToString(),
         ["Psa:ApiUrl"] = simulator.Psa.ApiUrl.ToString(),
         ["Psa:RemoteTokenUrl"] = simulator.Psa.RemoteTokenUrl.ToString(),
+        ["Psa:SmsCodeUrl"] = simulator.Psa.Pairing.SmsCodeUrl.ToString(),
+        ["Psa:OtpUrl"] = simulator.Psa.Pairing.OtpUrl.ToString(),
         ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,
         ["Psa:Mqtt:Port"] = simulator.Psa.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Psa:Mqtt:UseTls"] = "false",
@@ -108,16 +110,16 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
             return;
         }
 
-        Simulator = CloudSimulator.StartAsync(new SimulatorOptions()).GetAwaiter().GetResult();
+        // The simulated PSA cloud logs the texted pairing code into the gateway's log, where the person trying the demo reads it.
+        Simulator = CloudSimulator.StartAsync(new SimulatorOptions { LoggerFactory = loggers }).GetAwaiter().GetResult();
         Simulator.Renault.CodeEmailed += LogSimulatedEmail;
         var settings = DemoMode.SimulatorSettings(Simulator);
-        // A new simulator only knows its initial tokens: the demo keeps its own data folder and forgets the tokens a
-        // previous demo run rotated, so a second start works as well as the first.
+        // A new simulator only knows its initial tokens and no pairing: the demo keeps its own data folder and forgets
+        // the tokens and the soft token a previous demo run kept, so a second start works as well as the first.
         var demoData = Path.Combine(configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory, "demo");
-        var rotatedTokens = Path.Combine(demoData, "psa-tokens.json");
-        if (File.Exists(rotatedTokens))
+        foreach (var previous in new[] { "psa-tokens.json", "psa-otp.json" }.Select(file => Path.Combine(demoData, file)).Where(File.Exists))
         {
-            File.Delete(rotatedTokens);
+            File.Delete(previous);
         }
 
         settings["Gateway:DataDirectory"] = demoData;

@@ -142,7 +142,7 @@ public static class HostingExtensions
     private static string WithoutDataAnnotationPreamble(string failure) =>
         failure.IndexOf("with the error: '", StringComparison.Ordinal) is var at and >= 0 ? failure[(at + 17)..].TrimEnd('.', '\'') : failure;
 
-    private static List<string> StartProblems(Exception failure) => failure switch
+    internal static List<string> StartProblems(Exception failure) => failure switch
     {
         OptionsValidationException invalid => invalid.Failures.Select(WithoutDataAnnotationPreamble).Distinct().ToList(),
         IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } taken =>

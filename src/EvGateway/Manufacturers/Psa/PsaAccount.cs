@@ -14,16 +14,12 @@ internal sealed class PsaAccount(PsaTokenStore store, IOptions<PsaOptions> optio
         : new PsaAppClient(options.Value.Brand, options.Value.ClientId, options.Value.ClientSecret);
 
     /// <summary>Brand prefix + account id, for the MQTT topics and envelopes.</summary>
-    public string FullCustomerId
-    {
-        get
-        {
-            var settings = options.Value;
-            var login = store.Login;
-            var customerId = string.IsNullOrWhiteSpace(settings.CustomerId) ? login?.CustomerId ?? "" : settings.CustomerId;
-            return PsaBrandProfile.Of(login?.Brand ?? settings.Brand).FullCustomerId(customerId);
-        }
-    }
+    public string FullCustomerId => PsaBrandProfile.Of(store.Login?.Brand ?? options.Value.Brand).FullCustomerId(CustomerId);
+
+    /// <summary>False until the settings or a login named the account's customer id: remote commands need it.</summary>
+    public bool KnowsCustomerId => !string.IsNullOrWhiteSpace(CustomerId);
+
+    private string CustomerId => string.IsNullOrWhiteSpace(options.Value.CustomerId) ? store.Login?.CustomerId ?? "" : options.Value.CustomerId;
 }
 
 /// <summary>A brand's app as the identity server knows it: the client id and secret its tokens are bound to.</summary>

@@ -18,6 +18,20 @@ internal sealed record PsaBrandProfile(string Realm, string IdentityHost, string
     public static PsaBrandProfile Of(PsaBrand brand) =>
         Profiles.TryGetValue(brand, out var profile) ? profile : throw new ArgumentOutOfRangeException(nameof(brand), brand, null);
 
+    /// <summary>The brand whose APIs check <paramref name="realm"/> ("clientsB2CPeugeot"), as psa_car_controller's config.json names it.</summary>
+    public static PsaBrand? BrandOfRealm(string realm) =>
+        Profiles.Where(p => string.Equals(p.Value.Realm, realm.Trim(), StringComparison.OrdinalIgnoreCase)).Select(p => (PsaBrand?)p.Key).FirstOrDefault();
+
+    /// <summary>"Peugeot", "citroen", "Citroën", "DS", ... as an owner types it; null for anything else.</summary>
+    public static PsaBrand? ParseBrand(string? name)
+    {
+        var text = name?.Trim().Replace('ë', 'e').Replace('Ë', 'E');
+        return Profiles.Keys.Where(b => string.Equals(b.ToString(), text, StringComparison.OrdinalIgnoreCase)).Select(b => (PsaBrand?)b)
+            .FirstOrDefault();
+    }
+
+    public const string BrandNames = "Peugeot, Citroen, DS, Opel or Vauxhall";
+
     public Uri TokenUrl => new($"https://{IdentityHost}/am/oauth2/access_token");
 
     public Uri AuthorizeUrl => new($"https://{IdentityHost}/am/oauth2/authorize");

@@ -18,8 +18,7 @@ internal sealed partial class PsaBrowserLogin(
     PsaOAuthClient oauth,
     PsaTokenProvider tokens,
     PsaTokenStore store,
-    PsaAccount account,
-    IPsaCarAssociationsApi carAssociations,
+    PsaCustomerIdReader customerIds,
     PsaProvider provider,
     IOptions<PsaOptions> options,
     TimeProvider time,
@@ -34,10 +33,23 @@ internal sealed partial class PsaBrowserLogin(
     private readonly SemaphoreSlim completing = new(1, 1);
     private PendingLogin? pending;
 
+    /// <summary>True while a started login waits for the address its page ends on.</summary>
+    public bool IsWaitingForCode
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending is { } login && time.GetUtcNow() < login.ExpiresAt;
+            }
+        }
+    }
+
     /// <summary>
     /// Starts a login (forgetting any unfinished one) and returns the address of the brand's login page for the owner
     /// to open. <paramref name="clientId"/> and <paramref name="clientSecret"/> are the brand app's (psa_car_controller's
-    /// config.json has them); both null = Psa:ClientId and Psa:ClientSecret. <paramref name="country"/> null = Psa:Country.
+    /// config.json has them); both null = those of the stored login of this brand (logging in again), else Psa:ClientId
+    /// and Psa:ClientSecret. <paramref name="country"/> null = Psa:Country.
     /// </summary>
     /// <exception cref="GatewayException">validation_failed, naming the field.</exception>
     public Uri Start(PsaBrand brand, string? country = null, string? clientId = null, string? clientSecret = null)
@@ -140,40 +152,12 @@ internal sealed partial class PsaBrowserLogin(
             var client = login.Client;
             await tokens.ConnectAsync(new PsaStoredLogin(client.Brand, login.Country, client.ClientId, client.ClientSecret, CustomerId: null), answer);
             provider.ForgetCars();
-            var customerId = await ReadCustomerIdAsync(cancellationToken);
+            var customerId = await customerIds.ReadAsync(cancellationToken);
             return new PsaLoginResult(PsaLoginOutcome.Connected, $"The {client.Brand} account is connected.", customerId);
         }
         finally
         {
             completing.Release();
-        }
-    }
-
-    /// <returns>The full customer id, or null when the cloud did not give one (remote commands then need Psa:CustomerId).</returns>
-    private async Task<string?> ReadCustomerIdAsync(CancellationToken cancellationToken)
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.CustomerId))
-        {
-            return account.FullCustomerId;
-        }
-
-        try
-        {
-            var associations = await PsaErrors.CallAsync(() => carAssociations.GetAsync(cancellationToken), vin: null, cancellationToken);
-            if (associations.Select(a => a.Customer?.Trim()).FirstOrDefault(c => !string.IsNullOrEmpty(c)) is not { } customer)
-            {
-                LogNoCustomerId(logger, "the account has no car association");
-                return null;
-            }
-
-            await store.SaveCustomerIdAsync(customer);
-            return account.FullCustomerId;
-        }
-        catch (GatewayException failure)
-        {
-            // The login itself worked and is kept: reading the cars does not need the customer id, only remote commands do.
-            LogNoCustomerId(logger, failure.Message);
-            return null;
         }
     }
 
@@ -183,12 +167,18 @@ internal sealed partial class PsaBrowserLogin(
         return new PsaLoginResult(outcome, detail);
     }
 
-    private static PsaAppClient ClientFor(PsaBrand brand, string? clientId, string? clientSecret, PsaOptions settings)
+    private PsaAppClient ClientFor(PsaBrand brand, string? clientId, string? clientSecret, PsaOptions settings)
     {
         var id = clientId?.Trim() ?? "";
         var secret = clientSecret?.Trim() ?? "";
         if (id.Length == 0 && secret.Length == 0)
         {
+            // Logging in again (the stored login lapsed, or an imported refresh token was dead) reuses the app it went through.
+            if (store.Login is { } stored && stored.Brand == brand)
+            {
+                return new PsaAppClient(brand, stored.ClientId, stored.ClientSecret);
+            }
+
             if (string.IsNullOrWhiteSpace(settings.ClientId) || string.IsNullOrWhiteSpace(settings.ClientSecret))
             {
                 throw GatewayException.Validation("clientId and clientSecret are required (the brand app's), unless Psa:ClientId and Psa:ClientSecret are set.");
@@ -216,9 +206,6 @@ internal sealed partial class PsaBrowserLogin(
 
     [LoggerMessage(LogLevel.Warning, "PSA browser login refused: {Outcome}")]
     private static partial void LogRefused(ILogger logger, PsaLoginOutcome outcome);
-
-    [LoggerMessage(LogLevel.Warning, "PSA account connected, but its customer id is unknown ({Reason}); remote commands need Psa:CustomerId")]
-    private static partial void LogNoCustomerId(ILogger logger, string reason);
 
     private sealed record PendingLogin(PsaAppClient Client, string Country, string RedirectUri, string State, string Verifier,
         DateTimeOffset ExpiresAt)

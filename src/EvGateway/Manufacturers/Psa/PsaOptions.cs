@@ -46,7 +46,10 @@ public sealed class PsaOptions
 
     public PsaMqttOptions Mqtt { get; set; } = new();
 
-    /// <summary>Remote-command refresh token from the SMS + PIN pairing; empty = read-only (no command capabilities).</summary>
+    /// <summary>
+    /// Remote-command refresh token from an SMS + PIN pairing made elsewhere; empty = no remote commands until the owner
+    /// pairs on the setup page or imports psa_car_controller's files (both keep their tokens in the data directory).
+    /// </summary>
     public string? RemoteRefreshToken { get; set; }
 
     public int CommandTimeoutSeconds { get; set; } = 30;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Vehicles;
-using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;
 
@@ -20,28 +19,25 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     private readonly PsaTokenProvider tokens;
     private readonly PsaAccount account;
     private readonly TimeProvider time;
-    private readonly PsaRemoteCommands? remoteCommands;
-    private readonly PsaMqttConnection? connection;
+    private readonly PsaRemoteCommands remoteCommands;
+    private readonly PsaRemoteTokenProvider remoteTokens;
+    private readonly PsaMqttConnection connection;
     private readonly ConcurrentDictionary<string, VehicleStatus> lastStatus = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> delayedProgramme = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim vehicleListGate = new(1, 1);
     private VehicleList? vehicleList;
 
-    public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, PsaAccount account, IOptions<PsaOptions> options,
-        TimeProvider time, PsaRemoteCommands? remoteCommands = null, PsaMqttConnection? connection = null)
+    public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, PsaAccount account, TimeProvider time,
+        PsaRemoteCommands remoteCommands, PsaRemoteTokenProvider remoteTokens, PsaMqttConnection connection)
     {
         this.api = api;
         this.tokens = tokens;
         this.account = account;
         this.time = time;
-        // Without a remote refresh token the account is read-only: the MQTT side stays idle.
-        var remote = options.Value.RemoteCommandsConfigured;
-        this.remoteCommands = remote ? remoteCommands : null;
-        this.connection = remote ? connection : null;
-        if (this.connection is not null)
-        {
-            this.connection.CarEventReceived += OnCarEvent;
-        }
+        this.remoteCommands = remoteCommands;
+        this.remoteTokens = remoteTokens;
+        this.connection = connection;
+        this.connection.CarEventReceived += OnCarEvent;
     }
 
     public string Maker => MakerName;
@@ -58,7 +54,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     public ChargeWatchRules ChargeWatch => WatchRules;
 
     // A broker that refuses the login leaves reads working, but the account cannot take commands: that must show.
-    public ProviderHealth Health => tokens.Health.State != ProviderHealthState.Failing && connection?.Problem is { } broker
+    public ProviderHealth Health => tokens.Health.State != ProviderHealthState.Failing && connection.Problem is { } broker
         ? broker
         : tokens.Health;
 
@@ -104,9 +100,10 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
     {
-        if (remoteCommands is null || !vehicle.Has(VehicleCommands.RequiredCapability(command.Kind)))
+        if (!RemoteCommandsAvailable || !vehicle.Has(VehicleCommands.RequiredCapability(command.Kind)))
         {
-            throw GatewayException.CapabilityNotSupported(vehicle.Vin, $"{command.Kind} (remote commands need Psa:RemoteRefreshToken)");
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin,
+                $"{command.Kind} (remote commands need a pairing: SMS code and PIN on the setup page, or Psa:RemoteRefreshToken)");
         }
 
         var knownDelayedStart = lastStatus.TryGetValue(vehicle.Vin, out var known) ? known.NextDelayedChargeStart : null;
@@ -120,7 +117,16 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
         return outcome;
     }
 
-    /// <summary>Another account was just connected: what was known about the previous one's cars no longer applies.</summary>
+    /// <summary>
+    /// Whether this account can take remote commands now: paired (or given a remote refresh token) and with a known
+    /// customer id, which the MQTT topics carry. A pairing made while the gateway runs counts at once.
+    /// </summary>
+    internal bool RemoteCommandsAvailable => remoteTokens.IsPaired && account.KnowsCustomerId;
+
+    /// <summary>
+    /// Another account was just connected, or its remote commands paired: what was known about the cars (their
+    /// capabilities among it) no longer applies.
+    /// </summary>
     internal void ForgetCars()
     {
         vehicleList = null;
@@ -147,7 +153,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
             PsaVehicleCatalog.NormalizeBrand(dto.Brand, account.Client.Brand),
             model,
             ModelCode: null,
-            PsaVehicleCatalog.Capabilities(remoteCommands is not null),
+            PsaVehicleCatalog.Capabilities(RemoteCommandsAvailable),
             PsaVehicleCatalog.UsableCapacityKwh(model),
             dto.Id);
     }
@@ -186,11 +192,7 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public void Dispose()
     {
-        if (connection is not null)
-        {
-            connection.CarEventReceived -= OnCarEvent;
-        }
-
+        connection.CarEventReceived -= OnCarEvent;
         vehicleListGate.Dispose();
     }
 

@@ -1,5 +1,8 @@
+using EvGateway.Manufacturers.Psa.Accounts;
 using EvGateway.Manufacturers.Psa.Mqtt;
+using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -12,9 +15,10 @@ namespace EvGateway.Manufacturers.Psa;
 public static class PsaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the PSA adapter. It serves cars once an account is named: `Psa:RefreshToken`, or the login in the owner's
-    /// browser the data directory holds (see <see cref="PsaBrowserLogin"/>); it sends remote commands (MQTT) when
-    /// `Psa:RemoteRefreshToken` is set as well.
+    /// Registers the PSA adapter, its account routes (/api/accounts/psa/...) and the <c>import-psacc</c> command. It
+    /// serves cars once an account is named: `Psa:RefreshToken`, or a browser login or psa_car_controller import the
+    /// data directory holds; it sends remote commands (MQTT) once paired (SMS + PIN, an imported otp.bin) or given
+    /// `Psa:RemoteRefreshToken`.
     /// </summary>
     public static IServiceCollection AddPsa(this IServiceCollection services, IConfiguration configuration)
     {
@@ -47,6 +51,17 @@ public static class PsaServiceCollectionExtensions
         services.AddHttpClient(PsaRemoteTokenProvider.HttpClientName)
             .AddHttpMessageHandler<PsaAuthHandler>()
             .AddStandardResilienceHandler(TuneForTokens);
+        // No resilience handler on these two: every retry would spend an activation, a one-time password or a text message.
+        services.AddHttpClient(InWeboClient.HttpClientName);
+        services.AddHttpClient(PsaSmsCodeClient.HttpClientName).AddHttpMessageHandler<PsaAuthHandler>();
+        services.AddSingleton(provider => new OtpStateStore(
+            Path.Combine(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory, OtpStateStore.FileName)));
+        services.AddSingleton(provider => new InWeboClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(InWeboClient.HttpClientName),
+            new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.OtpUrl),
+            provider.GetRequiredService<OtpStateStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<InWeboClient>>()));
         services.AddSingleton<PsaRemoteTokenProvider>();
         services.AddSingleton<PsaMqttConnection>();
         services.AddSingleton<PsaWakeUpLimiter>();
@@ -55,8 +70,18 @@ public static class PsaServiceCollectionExtensions
         services.AddSingleton<PsaProvider>();
         services.AddSingleton<IVehicleProvider>(provider => provider.GetRequiredService<PsaProvider>());
         services.AddSingleton<IDelayedChargeStart, PsaDelayedChargeStart>();
+        services.AddSingleton<PsaCustomerIdReader>();
         services.AddSingleton<PsaBrowserLogin>();
         services.AddHostedService<PsaSessionService>();
+        services.AddHostedService<PsaRemoteKeepAlive>();
+
+        services.AddSingleton<PsaAccountChanges>();
+        services.AddSingleton<PsaRemotePairing>();
+        services.AddSingleton<PsaccImport>();
+        services.AddSingleton<PsaMakerAccount>();
+        services.AddSingleton<IMakerAccount>(provider => provider.GetRequiredService<PsaMakerAccount>());
+        services.AddSingleton(new MakerAccountRoutes(PsaProvider.MakerName, PsaAccountsApi.Map));
+        services.AddSingleton<IGatewayCommand, PsaImportCommand>();
         return services;
     }
 

@@ -2,18 +2,17 @@ using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;
 
 /// <summary>
-/// Logs in at start so health reports the truth before the first request, and keeps the MQTT session up (when remote
-/// commands are configured) so the cars' pushed events arrive even while nobody sends a command. An account connected
-/// later in the browser is picked up at the next check.
+/// Logs in at start so health reports the truth before the first request, and keeps the MQTT session up (while remote
+/// commands are paired) so the cars' pushed events arrive even while nobody sends a command. An account connected or
+/// paired later is picked up at the next check.
 /// </summary>
 internal sealed partial class PsaSessionService(
     PsaTokenProvider tokens,
-    IOptions<PsaOptions> options,
+    PsaProvider provider,
     TimeProvider time,
     ILogger<PsaSessionService> logger,
     PsaMqttConnection connection) : BackgroundService
@@ -22,7 +21,6 @@ internal sealed partial class PsaSessionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var remote = options.Value.RemoteCommandsConfigured;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -31,7 +29,7 @@ internal sealed partial class PsaSessionService(
                 if (tokens.HasRefreshToken)
                 {
                     await tokens.GetAccessTokenAsync(stoppingToken);
-                    if (remote)
+                    if (provider.RemoteCommandsAvailable)
                     {
                         await connection.EnsureConnectedAsync(stoppingToken);
                     }

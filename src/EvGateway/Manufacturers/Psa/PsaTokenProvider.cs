@@ -106,6 +106,27 @@ internal sealed partial class PsaTokenProvider(
         }
     }
 
+    /// <summary>
+    /// Switches to an account brought from psa_car_controller: its login, refresh token and remote refresh token are
+    /// stored and the access token of the previous account is dropped, so the next call refreshes with the new one.
+    /// </summary>
+    public async Task ImportAsync(PsaStoredLogin login, string refreshToken, string? remoteRefreshToken)
+    {
+        // Not cancellable: half an account (the login without its tokens) would serve nobody.
+        await refreshGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            await store.SaveImportAsync(login, refreshToken, remoteRefreshToken);
+            current = null;
+            Health = ProviderHealth.Starting;
+            LogImported(logger, login.Brand);
+        }
+        finally
+        {
+            refreshGate.Release();
+        }
+    }
+
     private TimeSpan Adopt(PsaTokenResponse answer)
     {
         var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 3599);
@@ -128,6 +149,9 @@ internal sealed partial class PsaTokenProvider(
 
     [LoggerMessage(LogLevel.Information, "PSA {Brand} account connected by a browser login; access token valid for {LifetimeSeconds} s")]
     private static partial void LogConnected(ILogger logger, PsaBrand brand, double lifetimeSeconds);
+
+    [LoggerMessage(LogLevel.Information, "PSA {Brand} account imported from psa_car_controller; its refresh token is tried at the next call")]
+    private static partial void LogImported(ILogger logger, PsaBrand brand);
 
     [LoggerMessage(LogLevel.Error, "PSA refused the refresh token (invalid_grant); no further refresh until a new login or Psa:RefreshToken changes")]
     private static partial void LogLoginRejected(ILogger logger);

@@ -88,6 +88,33 @@ internal sealed class PsaTokenStore : IDisposable
         }
     }
 
+    /// <summary>When the current remote refresh token was stored; null when it came from the settings and was never used.</summary>
+    public DateTimeOffset? RemoteRefreshedAt
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RemoteRefreshedAt;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why remote commands need a new pairing (the soft token was revoked, PSA refused its one-time password), in
+    /// words; null while the pairing, if any, is usable. No further one-time password is asked for until it changes.
+    /// </summary>
+    public string? RemotePairingLost
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tokens.RemotePairingLost;
+            }
+        }
+    }
+
     public Task SaveRefreshTokenAsync(string refreshToken) =>
         UpdateAsync(t => t with { RefreshToken = refreshToken, RefreshTokenRejected = false });
 
@@ -98,8 +125,35 @@ internal sealed class PsaTokenStore : IDisposable
     public Task SaveCustomerIdAsync(string customerId) =>
         UpdateAsync(t => t.Login is null ? t : t with { Login = t.Login with { CustomerId = customerId } });
 
-    public Task SaveRemoteRefreshTokenAsync(string remoteRefreshToken) =>
-        UpdateAsync(t => t with { RemoteRefreshToken = remoteRefreshToken, RemoteRefreshTokenRejected = false });
+    public Task SaveRemoteRefreshTokenAsync(string remoteRefreshToken, DateTimeOffset at) =>
+        UpdateAsync(t => t with
+        {
+            RemoteRefreshToken = remoteRefreshToken,
+            RemoteRefreshTokenRejected = false,
+            RemoteRefreshedAt = at,
+            RemotePairingLost = null,
+        });
+
+    /// <summary>
+    /// An account brought from psa_car_controller replaces the account and its remote access in one write: the login,
+    /// its refresh token and the remote refresh token (null = none; a one-time password gets the first one).
+    /// </summary>
+    public Task SaveImportAsync(PsaStoredLogin login, string refreshToken, string? remoteRefreshToken) =>
+        UpdateAsync(t => t with
+        {
+            RefreshToken = refreshToken,
+            RefreshTokenRejected = false,
+            Login = login,
+            RemoteRefreshToken = remoteRefreshToken,
+            RemoteRefreshTokenRejected = false,
+            RemoteRefreshedAt = null,
+            RemotePairingLost = null,
+        });
+
+    /// <summary>A new soft token was paired: whatever made the previous pairing unusable no longer applies.</summary>
+    public Task ClearRemotePairingLostAsync() => UpdateAsync(t => t with { RemotePairingLost = null });
+
+    public Task MarkRemotePairingLostAsync(string reason) => UpdateAsync(t => t with { RemotePairingLost = reason });
 
     public Task MarkRefreshTokenRejectedAsync() =>
         UpdateAsync(t => t with { RefreshTokenRejected = true });
@@ -175,7 +229,9 @@ internal sealed class PsaTokenStore : IDisposable
             keepStoredRemote ? stored!.RemoteRefreshToken : NullIfEmpty(options.RemoteRefreshToken),
             remoteSeedHash,
             keepStoredRemote && stored!.RemoteRefreshTokenRejected,
-            keepStored ? stored!.Login : null);
+            keepStored ? stored!.Login : null,
+            keepStoredRemote ? stored!.RemoteRefreshedAt : null,
+            stored?.RemotePairingLost);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -190,7 +246,9 @@ internal sealed class PsaTokenStore : IDisposable
         string? RemoteRefreshToken,
         string RemoteSeedHash,
         bool RemoteRefreshTokenRejected,
-        PsaStoredLogin? Login = null)
+        PsaStoredLogin? Login = null,
+        DateTimeOffset? RemoteRefreshedAt = null,
+        string? RemotePairingLost = null)
     {
         public override string ToString() => nameof(StoredTokens);
     }

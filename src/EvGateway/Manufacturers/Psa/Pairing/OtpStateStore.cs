@@ -15,6 +15,9 @@ public sealed class OtpStateStore(string path)
 
     public string Path { get; } = path;
 
+    /// <summary>True once a pairing was stored (it may still have been revoked by PSA since).</summary>
+    public bool Exists => File.Exists(Path);
+
     /// <summary>The stored pairing, or null when there is none.</summary>
     /// <exception cref="PsaPairingException">The file exists but is damaged (<see cref="PsaPairingFailure.NotPaired"/>).</exception>
     public async Task<OtpState?> LoadAsync(CancellationToken cancellationToken)

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using EvGateway.Manufacturers.Psa.Pairing;
+using EvGateway.Vehicles.Accounts;
+using FluentValidation;
+
+namespace EvGateway.Manufacturers.Psa.Accounts;
+
+/// <summary>
+/// POST /api/accounts/psa/login: the brand and country of the account, and the brand app's client id and secret (both
+/// null = those of the stored login of this brand, else Psa:ClientId and Psa:ClientSecret).
+/// </summary>
+internal sealed record PsaLoginRequest(string? Brand, string? Country, string? ClientId, string? ClientSecret)
+{
+    public override string ToString() => $"{nameof(PsaLoginRequest)} {{ Brand = {Brand}, Country = {Country} }}";
+}
+
+/// <summary>POST /api/accounts/psa/authorize: the address the brand's page ended on, or the bare code from it.</summary>
+internal sealed record PsaAuthorizeRequest(string? RedirectUrl, string? Code)
+{
+    public override string ToString() => nameof(PsaAuthorizeRequest);
+}
+
+/// <summary>POST /api/accounts/psa/pairing: the code PSA texted and the 4-digit PIN of the brand app.</summary>
+internal sealed record PsaPairingRequest(string? SmsCode, string? Pin)
+{
+    public override string ToString() => nameof(PsaPairingRequest);
+}
+
+/// <summary>POST /api/accounts/psa/import: psa_car_controller's files as they are.</summary>
+/// <param name="Config">config.json's content.</param>
+/// <param name="Otp">otp.bin, base64-encoded; optional.</param>
+/// <param name="ChargeConfig">charge_config.json's content; optional.</param>
+internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonElement? ChargeConfig)
+{
+    /// <summary>Reads the files; null with <paramref name="problems"/> when any field cannot be used.</summary>
+    public PsaccFiles? ReadFiles(out IReadOnlyList<PsaccProblem> problems)
+    {
+        if (Config is not { } config)
+        {
+            problems = [new PsaccProblem("config", "Required: the content of psa_car_controller's config.json.")];
+            return null;
+        }
+
+        byte[]? otpBin = null;
+        if (Otp is not null)
+        {
+            otpBin = new byte[Otp.Length];
+            if (!Convert.TryFromBase64String(Otp, otpBin, out var length) || length == 0)
+            {
+                problems = [new PsaccProblem("otp", "Must be psa_car_controller's otp.bin in base64.")];
+                return null;
+            }
+
+            otpBin = otpBin[..length];
+        }
+
+        return PsaccFiles.Read(config, otpBin, ChargeConfig is { ValueKind: not JsonValueKind.Null } charge ? charge : null,
+            PsaccSourceNames.Request, out problems);
+    }
+
+    public override string ToString() => nameof(PsaImportRequest);
+}
+
+/// <summary>The brand's login page for the owner to open.</summary>
+internal sealed record PsaAuthorizeUrl(Uri AuthorizeUrl);
+
+/// <summary>The account after an import (as <c>GET /api/accounts</c> lists it), with what was taken and what was not.</summary>
+internal sealed record PsaImportAnswer(
+    string Maker,
+    AccountState State,
+    string? Detail,
+    string? Login,
+    bool Configured,
+    RemoteCommandsState? RemoteCommands,
+    IReadOnlyList<string> Imported,
+    IReadOnlyList<string> NotUsed,
+    IReadOnlyList<string> Vins)
+{
+    public static PsaImportAnswer From(AccountStatus account, PsaccImportReport report) => new(account.Maker, account.State, account.Detail,
+        account.Login, account.Configured, account.RemoteCommands, report.Imported, report.NotUsed, report.Vins);
+}
+
+internal sealed class PsaLoginRequestValidator : AbstractValidator<PsaLoginRequest>
+{
+    public PsaLoginRequestValidator()
+    {
+        RuleFor(r => r.Brand).Must(b => PsaBrandProfile.ParseBrand(b) is not null)
+            .WithMessage($"Must be {PsaBrandProfile.BrandNames}.");
+        RuleFor(r => r.Country).Must(PsaOptions.IsCountryCode).WithMessage("Must be a two-letter country code such as FR.");
+        RuleFor(r => r.ClientId).NotEmpty().When(r => !string.IsNullOrWhiteSpace(r.ClientSecret))
+            .WithMessage("Required with clientSecret: the brand app's client id.").MaximumLength(200);
+        RuleFor(r => r.ClientSecret).NotEmpty().When(r => !string.IsNullOrWhiteSpace(r.ClientId))
+            .WithMessage("Required with clientId: the brand app's client secret.").MaximumLength(200);
+    }
+}
+
+internal sealed class PsaAuthorizeRequestValidator : AbstractValidator<PsaAuthorizeRequest>
+{
+    public PsaAuthorizeRequestValidator()
+    {
+        RuleFor(r => r.RedirectUrl).NotEmpty().When(r => string.IsNullOrWhiteSpace(r.Code))
+            .WithMessage("Give redirectUrl (the whole address the brand's page ended on) or code.");
+        RuleFor(r => r.Code).Empty().When(r => !string.IsNullOrWhiteSpace(r.RedirectUrl))
+            .WithMessage("Give redirectUrl or code, not both.");
+        RuleFor(r => r.RedirectUrl).MaximumLength(4096);
+        RuleFor(r => r.Code).MaximumLength(256);
+    }
+}
+
+internal sealed class PsaPairingRequestValidator : AbstractValidator<PsaPairingRequest>
+{
+    public PsaPairingRequestValidator()
+    {
+        RuleFor(r => r.SmsCode).NotEmpty().WithMessage("Required: the code PSA texted to the account's phone.").MaximumLength(32);
+        RuleFor(r => r.Pin).Must(p => p is { Length: 4 } && p.All(char.IsAsciiDigit))
+            .WithMessage("Must be the 4 digits of the PIN chosen in the brand's app.");
+    }
+}
+
+internal sealed class PsaImportRequestValidator : AbstractValidator<PsaImportRequest>
+{
+    public PsaImportRequestValidator()
+    {
+        RuleFor(r => r).Custom((request, context) =>
+        {
+            request.ReadFiles(out var problems);
+            foreach (var problem in problems)
+            {
+                context.AddFailure(problem.Field, problem.Reason);
+            }
+        });
+    }
+}
