@@ -16,6 +16,10 @@ internal sealed class PsaAccount(PsaTokenStore store, IOptions<PsaOptions> optio
     /// <summary>Brand prefix + account id, for the MQTT topics and envelopes.</summary>
     public string FullCustomerId => PsaBrandProfile.Of(store.Login?.Brand ?? options.Value.Brand).FullCustomerId(CustomerId);
 
+    /// <summary>What to do when <see cref="KnowsCustomerId"/> is false, in the owner's words.</summary>
+    public const string CustomerIdUnknown =
+        "remote commands need the account's customer id, which PSA did not give: set Psa:CustomerId (AP-, AC- or OV- and the id)";
+
     /// <summary>False until the settings or a login named the account's customer id: remote commands need it.</summary>
     public bool KnowsCustomerId => !string.IsNullOrWhiteSpace(CustomerId);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EvGateway.Manufacturers.Psa.Mqtt;
+using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
 
 namespace EvGateway.Manufacturers.Psa;
@@ -100,10 +101,20 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
 
     public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
     {
-        if (!RemoteCommandsAvailable || !vehicle.Has(VehicleCommands.RequiredCapability(command.Kind)))
+        if (!remoteTokens.IsPaired)
         {
-            throw GatewayException.CapabilityNotSupported(vehicle.Vin,
-                $"{command.Kind} (remote commands need a pairing: SMS code and PIN on the setup page, or Psa:RemoteRefreshToken)");
+            // Never paired, or the pairing was lost: either way the owner can act on it, so it is said in their words.
+            throw new PsaPairingException(PsaPairingFailure.NotPaired, PsaPairingException.PairingRequiredCode, 409, remoteTokens.Problem!);
+        }
+
+        if (!account.KnowsCustomerId)
+        {
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin, $"{command.Kind} ({PsaAccount.CustomerIdUnknown})");
+        }
+
+        if (!vehicle.Has(VehicleCommands.RequiredCapability(command.Kind)))
+        {
+            throw GatewayException.CapabilityNotSupported(vehicle.Vin, command.Kind.ToString());
         }
 
         var knownDelayedStart = lastStatus.TryGetValue(vehicle.Vin, out var known) ? known.NextDelayedChargeStart : null;

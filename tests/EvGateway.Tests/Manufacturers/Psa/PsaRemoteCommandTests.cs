@@ -1,5 +1,6 @@
 using System.Globalization;
 using EvGateway.Manufacturers.Psa;
+using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
 using EvGateway.Vehicles;
 
@@ -168,16 +169,17 @@ public sealed class PsaRemoteCommandTests
     }
 
     [Fact]
-    public async Task Without_a_remote_refresh_token_commands_are_not_supported_and_nothing_is_published()
+    public async Task Without_a_remote_refresh_token_or_pairing_commands_ask_for_a_pairing_and_nothing_is_published()
     {
         await using var bed = await PsaAdapter.StartBedAsync();
         await using var gateway = bed.StartGateway(new Dictionary<string, string?> { ["Psa:RemoteRefreshToken"] = "" });
         var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
-        var failure = await Assert.ThrowsAsync<GatewayException>(() =>
+        var failure = await Assert.ThrowsAsync<PsaPairingException>(() =>
             gateway.Provider.SendCommandAsync(vehicle, new VehicleCommand(VehicleCommandKind.ChargeStart), Ct));
 
-        Assert.Equal(ErrorCodes.CapabilityNotSupported, failure.Code);
+        Assert.Equal(PsaPairingException.PairingRequiredCode, failure.Code);
+        Assert.StartsWith("Remote commands are not paired yet", failure.Message, StringComparison.Ordinal);
         Assert.False(vehicle.Has(VehicleCapability.ChargeStart));
         Assert.Empty(bed.Psa.Published);
     }

@@ -285,7 +285,7 @@ internal sealed class PsaMakerAccount(
 
         if (remoteTokens.IsPaired && !account.KnowsCustomerId)
         {
-            return "Remote commands need the account's customer id, which PSA did not give: set Psa:CustomerId (AP-, AC- or OV- and the id).";
+            return $"{char.ToUpperInvariant(PsaAccount.CustomerIdUnknown[0])}{PsaAccount.CustomerIdUnknown[1..]}.";
         }
 
         return remoteTokens.IsPaired ? broker.Problem?.Detail : null;

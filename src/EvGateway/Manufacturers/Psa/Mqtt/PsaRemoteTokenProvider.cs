@@ -166,7 +166,9 @@ internal sealed partial class PsaRemoteTokenProvider(
         }
         catch (PsaPairingException failure) when (failure.Failure is PsaPairingFailure.PairingRevoked or PsaPairingFailure.NotPaired)
         {
-            await store.MarkRemotePairingLostAsync(failure.Message);
+            await store.MarkRemotePairingLostAsync(failure.ServerError is { } nok && !failure.Message.Contains(nok, StringComparison.Ordinal)
+                ? $"{failure.Message} ({nok})"
+                : failure.Message);
             throw;
         }
         catch (PsaPairingException failure)
