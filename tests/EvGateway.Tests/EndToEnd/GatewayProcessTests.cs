@@ -109,7 +109,7 @@ public class GatewayProcessTests
     }
 
     // The gateway project is built beside the tests (project reference) with the same configuration.
-    private static string GatewayDll()
+    internal static string GatewayDll()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = testDirectory.Parent!.Name;

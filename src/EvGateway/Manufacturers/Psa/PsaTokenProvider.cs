@@ -119,7 +119,6 @@ internal sealed partial class PsaTokenProvider(
             await store.SaveImportAsync(login, refreshToken, remoteRefreshToken);
             current = null;
             Health = ProviderHealth.Starting;
-            LogImported(logger, login.Brand);
         }
         finally
         {
@@ -149,9 +148,6 @@ internal sealed partial class PsaTokenProvider(
 
     [LoggerMessage(LogLevel.Information, "PSA {Brand} account connected by a browser login; access token valid for {LifetimeSeconds} s")]
     private static partial void LogConnected(ILogger logger, PsaBrand brand, double lifetimeSeconds);
-
-    [LoggerMessage(LogLevel.Information, "PSA {Brand} account imported from psa_car_controller; its refresh token is tried at the next call")]
-    private static partial void LogImported(ILogger logger, PsaBrand brand);
 
     [LoggerMessage(LogLevel.Error, "PSA refused the refresh token (invalid_grant); no further refresh until a new login or Psa:RefreshToken changes")]
     private static partial void LogLoginRejected(ILogger logger);
