@@ -10,7 +10,7 @@ namespace EvGateway.Manufacturers.Psa.Accounts;
 /// is changed: <c>config.json</c> (the account, its app and its tokens), <c>otp.bin</c> (the remote-command pairing)
 /// and <c>charge_config.json</c> (charge control per car). Holds secrets: never logged, never shown.
 /// </summary>
-internal sealed class PsaccFiles
+internal sealed record PsaccFiles
 {
     /// <summary>config.json keys psa_car_controller writes that the gateway has no use for, and why.</summary>
     private static readonly Dictionary<string, string> UnusedKeys = new(StringComparer.Ordinal)
@@ -64,23 +64,10 @@ internal sealed class PsaccFiles
         var otp = otpBin is null ? null : ReadOtp(otpBin, names.Otp, found);
         var chargeControl = chargeConfig is { } charge ? ReadChargeConfig(charge, names.ChargeConfig, found, notUsed) : [];
         problems = found;
-        return files is null || found.Count > 0
-            ? null
-            : new PsaccFiles
-            {
-                Brand = files.Brand,
-                Country = files.Country,
-                ClientId = files.ClientId,
-                ClientSecret = files.ClientSecret,
-                RefreshToken = files.RefreshToken,
-                CustomerId = files.CustomerId,
-                RemoteRefreshToken = files.RemoteRefreshToken,
-                Otp = otp,
-                ChargeControl = chargeControl,
-                NotUsed = notUsed,
-            };
+        return files is null || found.Count > 0 ? null : files with { Otp = otp, ChargeControl = chargeControl, NotUsed = notUsed };
     }
 
+    // The generated one would print the tokens and the pairing.
     public override string ToString() => $"{nameof(PsaccFiles)} {{ Brand = {Brand}, Country = {Country} }}";
 
     private static PsaccFiles? ReadConfig(JsonElement config, string name, List<PsaccProblem> problems, List<string> notUsed)
