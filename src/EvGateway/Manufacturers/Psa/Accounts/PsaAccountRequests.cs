@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles.Accounts;
@@ -27,15 +28,20 @@ internal sealed record PsaPairingRequest(string? SmsCode, string? Pin)
 }
 
 /// <summary>POST /api/accounts/psa/import: psa_car_controller's files as they are.</summary>
-/// <param name="Config">config.json's content.</param>
+/// <param name="Config">config.json's content, as JSON or as the file's text in a string.</param>
 /// <param name="Otp">otp.bin, base64-encoded; optional.</param>
-/// <param name="ChargeConfig">charge_config.json's content; optional.</param>
+/// <param name="ChargeConfig">charge_config.json's content, as JSON or as the file's text; optional.</param>
 internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonElement? ChargeConfig)
 {
+    /// <summary>The request the setup page's import step makes of the files' text (otp.bin as base64).</summary>
+    public static PsaImportRequest FromText(string? config, string? otp, string? chargeConfig) =>
+        new(config is null ? null : JsonSerializer.SerializeToElement(config), otp,
+            chargeConfig is null ? null : JsonSerializer.SerializeToElement(chargeConfig));
+
     /// <summary>Reads the files; null with <paramref name="problems"/> when any field cannot be used.</summary>
     public PsaccFiles? ReadFiles(out IReadOnlyList<PsaccProblem> problems)
     {
-        if (Config is not { } config)
+        if (Config is not { ValueKind: not JsonValueKind.Null } given)
         {
             problems = [new PsaccProblem("config", "Required: the content of psa_car_controller's config.json.")];
             return null;
@@ -54,11 +60,25 @@ internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonEl
             otpBin = otpBin[..length];
         }
 
-        return PsaccFiles.Read(config, otpBin, ChargeConfig is { ValueKind: not JsonValueKind.Null } charge ? charge : null,
-            PsaccSourceNames.Request, out problems);
+        var found = new List<PsaccProblem>();
+        using var configText = ParseText(given, "config", found);
+        using var chargeText = ChargeConfig is { ValueKind: not JsonValueKind.Null } charge ? ParseText(charge, "chargeConfig", found) : null;
+        if (found.Count > 0)
+        {
+            problems = found;
+            return null;
+        }
+
+        return PsaccFiles.Read(configText?.RootElement ?? given, otpBin,
+            chargeText?.RootElement ?? (ChargeConfig is { ValueKind: not JsonValueKind.Null } json ? json : null), PsaccSourceNames.Request,
+            out problems);
     }
 
     public override string ToString() => nameof(PsaImportRequest);
+
+    /// <returns>The JSON a string holds (a file's text), or null when the value is JSON already.</returns>
+    private static JsonDocument? ParseText(JsonElement value, string field, List<PsaccProblem> problems) =>
+        value.ValueKind == JsonValueKind.String ? PsaccFiles.ParseJson(Encoding.UTF8.GetBytes(value.GetString()!), field, problems) : null;
 }
 
 /// <summary>The brand's login page for the owner to open.</summary>

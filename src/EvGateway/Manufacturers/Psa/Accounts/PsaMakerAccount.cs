@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
@@ -221,52 +219,15 @@ internal sealed class PsaMakerAccount(
     /// <summary>The import step of the page: the files' text as picked (otp.bin as base64).</summary>
     private async Task<AccountStepResult> ImportFilesAsync(string? config, string? otp, string? chargeConfig, CancellationToken cancellationToken)
     {
-        JsonDocument? configJson = null;
-        JsonDocument? chargeJson = null;
-        try
+        if (PsaImportRequest.FromText(config, otp, chargeConfig).ReadFiles(out var problems) is not { } files)
         {
-            configJson = ParseJson(config, "config", out var configProblem);
-            chargeJson = ParseJson(chargeConfig, "chargeConfig", out var chargeProblem);
-            if ((configProblem ?? chargeProblem) is { } unreadable)
-            {
-                return Refused(unreadable.Reason, ErrorCodes.ValidationFailed, unreadable.Field);
-            }
-
-            var request = new PsaImportRequest(configJson?.RootElement, otp, chargeJson?.RootElement);
-            if (request.ReadFiles(out var problems) is not { } files)
-            {
-                return Refused(string.Join(" ", problems.Select(p => p.ToString())), ErrorCodes.ValidationFailed, problems[0].Field.Split('.')[0]);
-            }
-
-            var report = await import.ImportAsync(files, cancellationToken);
-            var words = $"Imported: {string.Join("; ", report.Imported)}."
-                        + (report.NotUsed.Count > 0 ? $" Not used: {string.Join("; ", report.NotUsed)}." : "");
-            return new AccountStepResult(Status.State == AccountState.Connected, words, Status);
-        }
-        finally
-        {
-            configJson?.Dispose();
-            chargeJson?.Dispose();
-        }
-    }
-
-    private static JsonDocument? ParseJson(string? text, string field, out PsaccProblem? problem)
-    {
-        problem = null;
-        if (text is null)
-        {
-            return null;
+            return Refused(string.Join(" ", problems.Select(p => p.ToString())), ErrorCodes.ValidationFailed, problems[0].Field.Split('.')[0]);
         }
 
-        try
-        {
-            return JsonDocument.Parse(text);
-        }
-        catch (JsonException failure)
-        {
-            problem = new PsaccProblem(field, string.Create(CultureInfo.InvariantCulture, $"Not valid JSON (line {(failure.LineNumber ?? 0) + 1})."));
-            return null;
-        }
+        var report = await import.ImportAsync(files, cancellationToken);
+        var words = $"Imported: {string.Join("; ", report.Imported)}."
+                    + (report.NotUsed.Count > 0 ? $" Not used: {string.Join("; ", report.NotUsed)}." : "");
+        return new AccountStepResult(Status.State == AccountState.Connected, words, Status);
     }
 
     private AccountStepResult? LogInFirst() => tokens.HasRefreshToken && !store.RefreshTokenRejected

@@ -238,6 +238,23 @@ internal sealed record PsaccFiles
         _ => true,
     };
 
+    /// <summary>
+    /// A file's JSON, or null with a problem naming <paramref name="field"/> and the line where it breaks; not the
+    /// parser's own message, which quotes what it met: the files hold secrets.
+    /// </summary>
+    internal static JsonDocument? ParseJson(ReadOnlyMemory<byte> utf8, string field, List<PsaccProblem> problems)
+    {
+        try
+        {
+            return JsonDocument.Parse(utf8);
+        }
+        catch (JsonException failure)
+        {
+            problems.Add(new PsaccProblem(field, string.Create(CultureInfo.InvariantCulture, $"Not valid JSON (line {(failure.LineNumber ?? 0) + 1}).")));
+            return null;
+        }
+    }
+
     /// <summary>A stop setting in words: "stops at 80 % and at 22:30".</summary>
     internal static string Describe(ImportedChargeControl setting)
     {

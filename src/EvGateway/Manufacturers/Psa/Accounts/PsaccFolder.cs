@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace EvGateway.Manufacturers.Psa.Accounts;
@@ -49,25 +48,8 @@ internal static class PsaccFolder
         return PsaccFiles.Read(config.RootElement, otpBin, chargeConfig?.RootElement, PsaccSourceNames.Folder, out problems);
     }
 
-    private static JsonDocument? ReadJson(string folder, string file, bool required, List<PsaccProblem> problems)
-    {
-        if (ReadBytes(folder, file, required, problems) is not { } bytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonDocument.Parse(bytes);
-        }
-        catch (JsonException failure)
-        {
-            // The parser's own message quotes what it met; the line is enough to find it, and the file holds secrets.
-            problems.Add(new PsaccProblem(file, string.Create(CultureInfo.InvariantCulture,
-                $"Not valid JSON (line {(failure.LineNumber ?? 0) + 1}).")));
-            return null;
-        }
-    }
+    private static JsonDocument? ReadJson(string folder, string file, bool required, List<PsaccProblem> problems) =>
+        ReadBytes(folder, file, required, problems) is { } bytes ? PsaccFiles.ParseJson(bytes, file, problems) : null;
 
     private static byte[]? ReadBytes(string folder, string file, bool required, List<PsaccProblem> problems)
     {

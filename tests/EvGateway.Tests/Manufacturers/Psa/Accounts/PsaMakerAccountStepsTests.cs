@@ -73,7 +73,7 @@ public sealed class PsaMakerAccountStepsTests
 
         Assert.False(broken.Succeeded);
         Assert.Equal("config", broken.Field);
-        Assert.StartsWith("Not valid JSON", broken.Message, StringComparison.Ordinal);
+        Assert.Equal("config: Not valid JSON (line 1).", broken.Message);
         Assert.True(imported.Succeeded, imported.Message);
         Assert.Contains("otp.bin: the remote-command pairing", imported.Message, StringComparison.Ordinal);
         Assert.Equal(RemoteCommandsState.Paired, imported.Status.RemoteCommands);
