@@ -25,7 +25,10 @@ public sealed class PsaMakerAccountStepsTests
 
         var started = await account.RunStepAsync(PsaMakerAccount.LoginStep, new Dictionary<string, string?>
         {
-            ["brand"] = "Peugeot", ["country"] = "FR", ["clientId"] = PsaCloud.DemoClientId, ["clientSecret"] = PsaCloud.DemoClientSecret,
+            ["brand"] = "Peugeot",
+            ["country"] = "FR",
+            ["clientId"] = PsaCloud.DemoClientId,
+            ["clientSecret"] = PsaCloud.DemoClientSecret,
         }, Ct);
         Assert.True(started.Succeeded);
         Assert.Equal([PsaMakerAccount.LoginStep, PsaMakerAccount.AuthorizeStep, PsaMakerAccount.ImportStep], StepNames(account));
