@@ -13,7 +13,6 @@ namespace EvGateway.Manufacturers.Psa.Mqtt;
 internal sealed partial class PsaRemoteKeepAlive(
     PsaTokenProvider tokens,
     PsaRemoteTokenProvider remoteTokens,
-    PsaTokenStore store,
     TimeProvider time,
     ILogger<PsaRemoteKeepAlive> logger) : BackgroundService
 {
@@ -57,14 +56,10 @@ internal sealed partial class PsaRemoteKeepAlive(
 
     private async Task KeepAliveIfDueAsync(CancellationToken cancellationToken)
     {
-        if (!tokens.HasRefreshToken || !remoteTokens.IsPaired
-            || (store.RemoteRefreshedAt is { } refreshedAt && time.GetUtcNow() - refreshedAt < KeepAliveAge))
+        if (tokens.HasRefreshToken && remoteTokens.IsPaired && await remoteTokens.KeepAliveAsync(KeepAliveAge, cancellationToken))
         {
-            return;
+            LogKeptAlive(logger);
         }
-
-        await remoteTokens.KeepAliveAsync(cancellationToken);
-        LogKeptAlive(logger);
     }
 
     [LoggerMessage(LogLevel.Information, "PSA remote refresh token used so that it does not lapse")]

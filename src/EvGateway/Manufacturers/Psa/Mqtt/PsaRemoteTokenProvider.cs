@@ -75,8 +75,31 @@ internal sealed partial class PsaRemoteTokenProvider(
     /// <summary>The broker refused <paramref name="rejected"/>; get another unless a concurrent command already did.</summary>
     public Task<string> RenewAsync(string rejected, CancellationToken cancellationToken) => RefreshAsync(rejected, cancellationToken);
 
-    /// <summary>Uses the remote refresh token now, however fresh the current token is, so that it does not lapse unused.</summary>
-    public Task KeepAliveAsync(CancellationToken cancellationToken) => RefreshAsync(current?.Value ?? "", cancellationToken);
+    /// <summary>
+    /// Uses the remote refresh token now, however fresh the current token is, unless it was stored less than
+    /// <paramref name="maxAge"/> ago (a command or a session check may just have used it), so that it does not lapse unused.
+    /// </summary>
+    /// <returns>True when the refresh token was used.</returns>
+    public async Task<bool> KeepAliveAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        await refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.RemoteRefreshedAt is { } refreshedAt && time.GetUtcNow() - refreshedAt < maxAge)
+            {
+                return false;
+            }
+
+            current = null;
+        }
+        finally
+        {
+            refreshGate.Release();
+        }
+
+        await RefreshAsync(stale: null, cancellationToken);
+        return true;
+    }
 
     /// <summary>
     /// A soft token was just paired: trades its first one-time password for a remote token pair at once, which proves
