@@ -104,7 +104,8 @@ public class RenaultAccountApiTests
         Assert.Equal("credentials_rejected", problem.GetProperty("code").GetString());
         Assert.DoesNotContain("not-the-password", problem.GetRawText());
         var logins = app.Simulator.Renault.CallCount("accounts.login");
-        await VinsAsync(app);
+        // Reads that list the cars (the demo's, and the refused account's) must not log in again, whatever they answer.
+        await app.Client.GetAsync("/api/vehicles", Ct);
         await app.Client.GetAsync("/api/accounts", Ct);
         Assert.Equal(logins, app.Simulator.Renault.CallCount("accounts.login"));
         Assert.Equal("credentials_rejected", (await RenaultAccountAsync(app)).GetProperty("state").GetString());
