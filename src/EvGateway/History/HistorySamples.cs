@@ -1,0 +1,72 @@
+using EvGateway.Vehicles;
+using Microsoft.Data.Sqlite;
+
+namespace EvGateway.History;
+
+/// <summary>The sample table's SQL: what the writer inserts and the readers query, times as Unix milliseconds.</summary>
+public static class HistorySamples
+{
+    /// <summary>Inserts the samples in one transaction; a sample the file already holds (same car, same car time) is skipped.</summary>
+    public static int Insert(SqliteConnection connection, IReadOnlyCollection<HistorySample> samples)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR IGNORE INTO sample (vin, at, fetched_at, battery_level, range_km, odometer_km, plug_state, charge_state,
+                                          charge_power_kw, latitude, longitude)
+            VALUES ($vin, $at, $fetched, $level, $range, $odometer, $plug, $charge, $power, $lat, $lon);
+            """;
+        var parameters = new[] { "$vin", "$at", "$fetched", "$level", "$range", "$odometer", "$plug", "$charge", "$power", "$lat", "$lon" }
+            .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
+            .ToArray();
+        var inserted = 0;
+        foreach (var sample in samples)
+        {
+            object?[] values =
+            [
+                sample.Vin, sample.At.ToUnixTimeMilliseconds(), sample.FetchedAt.ToUnixTimeMilliseconds(), sample.BatteryLevel,
+                sample.RangeKm, sample.OdometerKm, (int)sample.PlugState, (int)sample.ChargeState, sample.ChargePowerKw,
+                sample.Latitude, sample.Longitude,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            inserted += command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return inserted;
+    }
+
+    /// <summary>The samples of one car with a car time in [from, to), oldest first.</summary>
+    public static List<HistorySample> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT vin, at, fetched_at, battery_level, range_km, odometer_km, plug_state, charge_state, charge_power_kw, latitude, longitude
+            FROM sample WHERE vin = $vin AND at >= $from AND at < $to ORDER BY at;
+            """;
+        command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
+        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        var samples = new List<HistorySample>();
+        while (reader.Read())
+        {
+            samples.Add(new HistorySample(
+                reader.GetString(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                Nullable(reader, 3), Nullable(reader, 4), Nullable(reader, 5),
+                (PlugState)reader.GetInt32(6), (ChargeState)reader.GetInt32(7),
+                Nullable(reader, 8), Nullable(reader, 9), Nullable(reader, 10)));
+        }
+
+        return samples;
+    }
+
+    private static double? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+}
