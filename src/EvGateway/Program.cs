@@ -1,5 +1,6 @@
 using EvGateway.Accounts;
 using EvGateway.Charging;
+using EvGateway.History;
 using EvGateway.Hosting;
 using EvGateway.HomeAutomation;
 using EvGateway.Legacy;
@@ -17,6 +18,7 @@ builder.Services.AddRenault(builder.Configuration);
 builder.Services.AddPsa(builder.Configuration);
 builder.Services.AddVehicles();
 builder.Services.AddCharging(builder.Configuration);
+builder.Services.AddHistory(builder.Configuration);
 builder.Services.AddLegacy();
 builder.Services.AddWeb();
 builder.Services.AddHomeAutomation(builder.Configuration);
