@@ -144,14 +144,21 @@ public static class Sessions
     }
 
     // The level the car had when it was plugged in is the last parked sample's, when the car did not move since and
-    // it was not higher: it counts the energy added before the first sample that showed the charge.
+    // it was not higher: it counts the energy added before the first sample that showed the charge. The start is then
+    // put back by the time that energy took at the power the car reports, never before that parked sample.
     private static ChargeSession SessionOf(HistorySample? before, List<HistorySample> run, HistorySample? after, double? capacityKwh)
     {
         var first = run[0];
         var startLevel = first.BatteryLevel;
+        var start = first.At;
         if (before is { BatteryLevel: { } earlier } && before.OdometerKm == first.OdometerKm && (startLevel is null || earlier < startLevel))
         {
             startLevel = earlier;
+            if (Energy(earlier, first.BatteryLevel, capacityKwh) is { } unseen && first.ChargePowerKw is > 0 and var power)
+            {
+                var backdated = first.At - TimeSpan.FromHours(unseen / power);
+                start = backdated > before.At ? backdated : before.At;
+            }
         }
 
         var ended = after is not null && !(after.OdometerKm > run[^1].OdometerKm);
@@ -159,7 +166,7 @@ public static class Sessions
         DateTimeOffset? end = after is null ? null : ended ? after.At : run[^1].At;
         var maxPower = run.Select(s => s.ChargePowerKw).Where(p => p is not null).DefaultIfEmpty(null).Max();
         var lastLevel = endLevel ?? run[^1].BatteryLevel;
-        return new ChargeSession(first.At, end, startLevel, endLevel, Energy(startLevel, lastLevel, capacityKwh), maxPower,
+        return new ChargeSession(start, end, startLevel, endLevel, Energy(startLevel, lastLevel, capacityKwh), maxPower,
             run.Select(PlaceOf).FirstOrDefault(p => p is not null));
     }
 
