@@ -30,6 +30,7 @@ app.UseGatewayHosting();
 app.MapVehicles();
 app.MapLegacy();
 app.MapCharging();
+app.MapHistory();
 app.MapAccounts();
 app.MapWeb();
 app.MapHomeAutomation();

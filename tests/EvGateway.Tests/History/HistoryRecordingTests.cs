@@ -42,6 +42,8 @@ public sealed class HistoryRecordingTests
         await Read(app, maxAge: 0);
         app.Time.Advance(TimeSpan.FromMinutes(30));
         await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
+        await app.Client.GetAsync($"/api/vehicles/{Vin}/charges", Ct);
+        await app.Client.GetAsync($"/api/vehicles/{Vin}/trips", Ct);
 
         Assert.Equal(1, app.Simulator.Renault.CallCount("battery-status"));
         Assert.Single(await Samples(app));

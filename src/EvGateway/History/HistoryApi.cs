@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using EvGateway.Vehicles;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EvGateway.History;
+
+/// <summary>A charging session as the REST surface shows it, priced.</summary>
+public sealed record ChargeDto(DateTimeOffset Start, DateTimeOffset? End, double? StartLevel, double? EndLevel, double? EnergyKwh,
+    double? MaxPowerKw, double? Cost, string Currency, Place? Location);
+
+/// <summary>One recorded position of a car.</summary>
+public sealed record PositionDto(DateTimeOffset At, double Latitude, double Longitude, double? OdometerKm, double? BatteryLevel);
+
+/// <summary>The history REST surface: trips, charging sessions and positions of a car over a time range, JSON or CSV.</summary>
+public static class HistoryApi
+{
+    private static readonly TimeSpan DefaultRange = TimeSpan.FromDays(30);
+    private static readonly TimeSpan LongestRange = TimeSpan.FromDays(366);
+
+    // Sessions are cut out of the samples around the range, so one that starts inside it is seen whole.
+    private static readonly TimeSpan Margin = TimeSpan.FromDays(2);
+
+    public static IEndpointRouteBuilder MapHistory(this IEndpointRouteBuilder app)
+    {
+        var car = app.MapGroup("/api/vehicles/{vin}").WithTags("History").WithGatewayProblems();
+        car.MapGet("/trips", GetTrips).WithName(nameof(GetTrips))
+            .WithSummary("Trips the car made that started between from and to (default: the last 30 days); ?format=csv for CSV");
+        car.MapGet("/charges", GetCharges).WithName(nameof(GetCharges))
+            .WithSummary("Charging sessions that started between from and to, with energy added and cost; ?format=csv for CSV");
+        car.MapGet("/positions", GetPositions).WithName(nameof(GetPositions))
+            .WithSummary("Every recorded position between from and to; ?format=csv for CSV");
+        return app;
+    }
+
+    public static async Task<Results<Ok<Trip[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetTrips(string vin,
+        [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var checkedQuery = Check(vin, from, to, format, time);
+        if (checkedQuery.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (start, end, csv) = checkedQuery.Query!.Value;
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        var samples = Read(database, vin, start - Margin, end + Margin);
+        var trips = Sessions.Trips(samples, entry.Vehicle.BatteryCapacityKwh).Where(t => t.Start >= start && t.Start < end).ToArray();
+        return csv
+            ? Csv(vin, "trips", ["start", "end", "distanceKm", "energyKwh", "consumptionKwhPer100Km", "startLevel", "endLevel",
+                    "startLatitude", "startLongitude", "endLatitude", "endLongitude"],
+                trips.Select(t => new object?[] { t.Start, t.End, t.DistanceKm, t.EnergyKwh, t.ConsumptionKwhPer100Km, t.StartLevel,
+                    t.EndLevel, t.StartLocation?.Latitude, t.StartLocation?.Longitude, t.EndLocation?.Latitude, t.EndLocation?.Longitude }))
+            : TypedResults.Ok(trips);
+    }
+
+    public static async Task<Results<Ok<ChargeDto[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetCharges(string vin,
+        [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
+        ChargePricing pricing, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var checkedQuery = Check(vin, from, to, format, time);
+        if (checkedQuery.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (start, end, csv) = checkedQuery.Query!.Value;
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        var samples = Read(database, vin, start - Margin, end + Margin);
+        var charges = Sessions.Charges(samples, entry.Vehicle.BatteryCapacityKwh)
+            .Where(s => s.Start >= start && s.Start < end)
+            .Select(s => new ChargeDto(s.Start, s.End, s.StartLevel, s.EndLevel, s.EnergyKwh, s.MaxPowerKw, pricing.Cost(s), pricing.Currency,
+                s.Location))
+            .ToArray();
+        return csv
+            ? Csv(vin, "charges", ["start", "end", "startLevel", "endLevel", "energyKwh", "maxPowerKw", "cost", "currency", "latitude", "longitude"],
+                charges.Select(c => new object?[] { c.Start, c.End, c.StartLevel, c.EndLevel, c.EnergyKwh, c.MaxPowerKw, c.Cost, c.Currency,
+                    c.Location?.Latitude, c.Location?.Longitude }))
+            : TypedResults.Ok(charges);
+    }
+
+    public static async Task<Results<Ok<PositionDto[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetPositions(string vin,
+        [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var checkedQuery = Check(vin, from, to, format, time);
+        if (checkedQuery.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (start, end, csv) = checkedQuery.Query!.Value;
+        await directory.FindAsync(vin, cancellationToken);
+        var positions = Read(database, vin, start, end)
+            .Where(s => s.HasPosition)
+            .Select(s => new PositionDto(s.At, s.Latitude!.Value, s.Longitude!.Value, s.OdometerKm, s.BatteryLevel))
+            .ToArray();
+        return csv
+            ? Csv(vin, "positions", ["at", "latitude", "longitude", "odometerKm", "batteryLevel"],
+                positions.Select(p => new object?[] { p.At, p.Latitude, p.Longitude, p.OdometerKm, p.BatteryLevel }))
+            : TypedResults.Ok(positions);
+    }
+
+    private readonly record struct Checked(ValidationProblem? Problem, (DateTimeOffset From, DateTimeOffset To, bool Csv)? Query);
+
+    private static Checked Check(string vin, string? from, string? to, string? format, TimeProvider time)
+    {
+        if (!Vin.IsValid(vin))
+        {
+            return Fail("vin", Vin.Rule);
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            return Fail("format", "format is json (the default) or csv.");
+        }
+
+        if (!TryParseInstant(to, out var end))
+        {
+            return Fail("to", "to is an ISO-8601 date or date and time with offset, e.g. 2026-11-28T18:00:00Z.");
+        }
+
+        if (!TryParseInstant(from, out var start))
+        {
+            return Fail("from", "from is an ISO-8601 date or date and time with offset, e.g. 2026-11-01T00:00:00Z.");
+        }
+
+        var until = end ?? time.GetUtcNow();
+        var since = start ?? until - DefaultRange;
+        if (since >= until)
+        {
+            return Fail("from", "from must be before to.");
+        }
+
+        return until - since > LongestRange
+            ? Fail("to", $"from and to may be at most {LongestRange.TotalDays:0} days apart.")
+            : new Checked(null, (since, until, format == "csv"));
+    }
+
+    private static Checked Fail(string field, string reason) => new((ValidationProblem)Validation.Problem(field, reason), null);
+
+    private static bool TryParseInstant(string? text, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var parsed))
+        {
+            instant = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static List<HistorySample> Read(HistoryDatabase database, string vin, DateTimeOffset from, DateTimeOffset to)
+    {
+        using var connection = database.Open();
+        return HistorySamples.Read(connection, vin, from, to);
+    }
+
+    private static FileContentHttpResult Csv(string vin, string what, string[] header, IEnumerable<object?[]> rows)
+    {
+        var text = new StringBuilder().AppendJoin(',', header).Append("\r\n");
+        foreach (var row in rows)
+        {
+            text.AppendJoin(',', row.Select(Cell)).Append("\r\n");
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{vin.ToUpperInvariant()}-{what}.csv");
+    }
+
+    private static string Cell(object? value) => value switch
+    {
+        null => "",
+        DateTimeOffset at => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        string text when text.IndexOfAny([',', '"', '\r', '\n']) >= 0 => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}
