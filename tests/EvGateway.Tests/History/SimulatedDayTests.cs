@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EvGateway.History;
+using EvGateway.Simulator.Cars;
+using EvGateway.Simulator.Renault;
+using EvGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvGateway.Tests.History;
+
+/// <summary>
+/// A day of a simulated Zoe through the real Renault adapter and the simulator, on the fake clock: drive to work,
+/// park, charge at night in the cheap hours, drive again. The gateway reads the car's status every quarter hour, as
+/// a dashboard would, and its history must show what the car did.
+/// </summary>
+public sealed class SimulatedDayTests
+{
+    private const string Vin = RenaultCloud.DemoZoePhase2Vin;
+    private const double DayPrice = 0.20;
+    private const double NightPrice = 0.10;
+    private const double Efficiency = 0.9;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_day_of_driving_and_night_charging_yields_its_two_trips_and_one_priced_session_in_JSON_and_CSV()
+    {
+        await using var app = await GatewayApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["History:DayPrice"] = DayPrice.ToString(CultureInfo.InvariantCulture),
+            ["History:NightPrice"] = NightPrice.ToString(CultureInfo.InvariantCulture),
+            ["History:NightStart"] = "22:30",
+            ["History:NightEnd"] = "06:00",
+            ["History:ChargerEfficiency"] = Efficiency.ToString(CultureInfo.InvariantCulture),
+            ["History:Currency"] = "EUR",
+            ["History:TimeZone"] = "UTC",
+        });
+        var car = app.Simulator.Renault.Car(Vin);
+        var spec = car.Spec;
+        var morning = app.Time.GetUtcNow().Date.AddDays(1).AddHours(7);
+        car.Plug(false);
+        await PollUntil(app, new DateTimeOffset(morning, TimeSpan.Zero));
+
+        // To work: 20 points of battery in two legs, read in between.
+        car.SetLevel(80);
+        await Poll(app, minutes: 50);
+        var leaveHome = car.Read();
+        car.Drive(KmFor(10, spec));
+        await Poll(app, minutes: 15);
+        car.Drive(KmFor(10, spec));
+        var atWork = car.Read();
+        await PollFor(app, hours: 14);
+
+        // Home in the evening, plugged in when the night rate starts.
+        car.SetLevel(40);
+        await Poll(app, minutes: 30);
+        car.Plug(true);
+        car.StartCharging();
+        var plugged = car.Read();
+        await PollFor(app, hours: 8.5);
+        var charged = car.Read();
+
+        // Next morning: unplug and drive 15 points' worth.
+        car.Plug(false);
+        await Poll(app, minutes: 15);
+        var leaveAgain = car.Read();
+        car.Drive(KmFor(15, spec));
+        var arrived = car.Read();
+        await PollFor(app, hours: 1);
+
+        var range = $"from={Iso(leaveHome.Timestamp.AddHours(-1))}&to={Iso(arrived.Timestamp.AddHours(1))}";
+        await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
+        var trips = await app.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{Vin}/trips?{range}", Ct);
+        var charges = await app.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{Vin}/charges?{range}", Ct);
+
+        Assert.Equal(2, trips!.Length);
+        AssertTrip(trips[0], leaveHome, atWork, points: 20, spec);
+        AssertTrip(trips[1], leaveAgain, arrived, points: 15, spec);
+
+        var session = Assert.Single(charges!);
+        Assert.False(charged.Charging);
+        // Read a quarter hour later, the start is put back by the energy already added at the reported power.
+        Assert.Equal(plugged.Timestamp, session.GetProperty("start").GetDateTimeOffset(), TimeSpan.FromMinutes(3));
+        Assert.Equal(40, session.GetProperty("startLevel").GetDouble());
+        Assert.Equal(100, session.GetProperty("endLevel").GetDouble());
+        var energy = 60 * spec.CapacityKwh / 100;
+        var hours = energy / spec.ChargePowerKw;
+        Assert.Equal(plugged.Timestamp.AddHours(hours), session.GetProperty("end").GetDateTimeOffset(), TimeSpan.FromMinutes(2));
+        Assert.Equal(energy, session.GetProperty("energyKwh").GetDouble(), energy * 0.02);
+        Assert.Equal(spec.ChargePowerKw, session.GetProperty("maxPowerKw").GetDouble(), 0.01);
+        var cost = energy / Efficiency * NightPrice;
+        Assert.Equal(cost, session.GetProperty("cost").GetDouble(), cost * 0.02);
+        Assert.Equal("EUR", session.GetProperty("currency").GetString());
+        Assert.Equal(car.Latitude, session.GetProperty("location").GetProperty("latitude").GetDouble(), 4);
+
+        var tripsCsv = (await app.Client.GetStringAsync($"/api/vehicles/{Vin}/trips?{range}&format=csv", Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var chargesCsv = (await app.Client.GetStringAsync($"/api/vehicles/{Vin}/charges?{range}&format=csv", Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, tripsCsv.Length);
+        Assert.StartsWith("start,end,distanceKm,energyKwh,", tripsCsv[0], StringComparison.Ordinal);
+        Assert.Equal(trips[1].GetProperty("distanceKm").GetDouble(), double.Parse(tripsCsv[2].Split(',')[2], CultureInfo.InvariantCulture));
+        Assert.Equal(2, chargesCsv.Length);
+        Assert.Equal(session.GetProperty("cost").GetDouble(), double.Parse(chargesCsv[1].Split(',')[6], CultureInfo.InvariantCulture));
+    }
+
+    private static void AssertTrip(JsonElement trip, CarSnapshot from, CarSnapshot to, int points, CarSpec spec)
+    {
+        Assert.Equal(from.Timestamp, trip.GetProperty("start").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Equal(to.Timestamp, trip.GetProperty("end").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Equal(to.OdometerKm - from.OdometerKm, trip.GetProperty("distanceKm").GetDouble(), 0.2);
+        var energy = points * spec.CapacityKwh / 100;
+        Assert.Equal(energy, trip.GetProperty("energyKwh").GetDouble(), energy * 0.02);
+        Assert.Equal(spec.ConsumptionKwhPer100Km, trip.GetProperty("consumptionKwhPer100Km").GetDouble(), spec.ConsumptionKwhPer100Km * 0.02);
+        Assert.Equal(from.Level, trip.GetProperty("startLevel").GetDouble(), 0);
+        Assert.Equal(to.Level, trip.GetProperty("endLevel").GetDouble(), 0);
+    }
+
+    // The distance that uses exactly this many points of battery, so the car reports whole levels.
+    private static double KmFor(int points, CarSpec spec) => points * spec.CapacityKwh / spec.ConsumptionKwhPer100Km;
+
+    private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture));
+
+    private static async Task Poll(GatewayApp app, int minutes)
+    {
+        app.Time.Advance(TimeSpan.FromMinutes(minutes));
+        var answer = await app.Client.GetAsync($"/api/vehicles/{Vin}/status?maxAge=0", Ct);
+        Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static async Task PollFor(GatewayApp app, double hours)
+    {
+        for (var i = 0; i < hours * 4; i++)
+        {
+            await Poll(app, minutes: 15);
+        }
+    }
+
+    private static async Task PollUntil(GatewayApp app, DateTimeOffset at)
+    {
+        // A read first lets the start-up login and first fetch finish: a jump of the clock while a call is out times it out.
+        await Poll(app, minutes: 0);
+        app.Time.Advance(at - app.Time.GetUtcNow());
+        await Poll(app, minutes: 0);
+    }
+}
