@@ -1,7 +1,7 @@
 using System.Net;
 using EvGateway.History;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
+using EvGateway.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using EvGateway.History;
-using EvGateway.Tests.Infrastructure;
+using EvGateway.Tests.TestSupport;
 using EvGateway.Vehicles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using EvGateway.History;
 using EvGateway.Simulator.Cars;
 using EvGateway.Simulator.Renault;
-using EvGateway.Tests.Infrastructure;
+using EvGateway.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvGateway.Tests.History;

@@ -1,5 +1,6 @@
 using EvGateway.Accounts;
 using EvGateway.Charging;
+using EvGateway.History;
 using EvGateway.Hosting;
 using EvGateway.HomeAutomation;
 using EvGateway.Legacy;
@@ -60,7 +61,7 @@ internal static class GatewayRig
 
     /// <summary>
     /// The services of Program.cs without hosting, demo mode and the stored accounts (whose file joins a web host's
-    /// configuration): the makers asked for, the core, charging and the legacy routes.
+    /// configuration): the makers asked for, the core, charging, history and the legacy routes.
     /// </summary>
     public static void Compose(IServiceCollection services, IConfiguration configuration, Makers makers)
     {
@@ -76,6 +77,7 @@ internal static class GatewayRig
 
         services.AddVehicles();
         services.AddCharging(configuration);
+        services.AddHistory(configuration);
         services.AddLegacy();
         services.AddHomeAutomation(configuration);
     }
@@ -99,6 +101,7 @@ internal static class GatewayRig
         app.MapVehicles();
         app.MapLegacy();
         app.MapCharging();
+        app.MapHistory();
         app.MapAccounts();
         app.MapWeb();
         app.MapHomeAutomation();
