@@ -31,6 +31,7 @@ public static class HistoryApi
             .WithSummary("Charging sessions that started between from and to, with energy added and cost; ?format=csv for CSV");
         car.MapGet("/positions", GetPositions).WithName(nameof(GetPositions))
             .WithSummary("Every recorded position between from and to; ?format=csv for CSV");
+        app.MapLegacyHistory();
         return app;
     }
 

@@ -6,6 +6,7 @@ using EvGateway.History;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.History;
 
@@ -82,4 +83,14 @@ public sealed class HistoryApiTests
         }
     }
 
+    [Fact]
+    public async Task Without_a_car_the_old_bridge_routes_answer_their_empty_shapes()
+    {
+        using var data = new TemporaryDirectory();
+        await using var app = await GatewayApp.StartOverStandInsAsync(new FakeTimeProvider(), data.Path, []);
+
+        Assert.Equal("{}\n", await app.Client.GetStringAsync("/vehicles/trips", Ct));
+        Assert.Equal("[]\n", await app.Client.GetStringAsync("/vehicles/chargings", Ct));
+        Assert.Equal("{\"features\": [], \"type\": \"FeatureCollection\"}", await app.Client.GetStringAsync("/positions", Ct));
+    }
 }

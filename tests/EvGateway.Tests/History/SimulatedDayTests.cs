@@ -23,7 +23,7 @@ public sealed class SimulatedDayTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_day_of_driving_and_night_charging_yields_its_two_trips_and_one_priced_session_in_JSON_and_CSV()
+    public async Task A_day_of_driving_and_night_charging_yields_its_two_trips_and_one_priced_session_in_JSON_CSV_and_the_old_bridge_shapes()
     {
         await using var app = await GatewayApp.StartAsync(new Dictionary<string, string?>
         {
@@ -100,6 +100,66 @@ public sealed class SimulatedDayTests
         Assert.Equal(trips[1].GetProperty("distanceKm").GetDouble(), double.Parse(tripsCsv[2].Split(',')[2], CultureInfo.InvariantCulture));
         Assert.Equal(2, chargesCsv.Length);
         Assert.Equal(session.GetProperty("cost").GetDouble(), double.Parse(chargesCsv[1].Split(',')[6], CultureInfo.InvariantCulture));
+
+        var legacyAnswer = await app.Client.GetAsync("/vehicles/chargings", Ct);
+        var legacyText = await legacyAnswer.Content.ReadAsStringAsync(Ct);
+        var startAt = session.GetProperty("start").GetDateTimeOffset().ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
+        // All history, not the day's range: the session the demo car was in when the gateway started comes first.
+        var legacy = Assert.Single(JsonSerializer.Deserialize<JsonElement[]>(legacyText)!,
+            c => c.GetProperty("VIN").GetString() == Vin && c.GetProperty("start_at").GetString() == startAt);
+        Assert.Equal("*", legacyAnswer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.EndsWith("]\n", legacyText, StringComparison.Ordinal);
+        Assert.Equal(["VIN", "charging_mode", "co2", "duration_min", "duration_str", "end_level", "kw", "mileage", "price", "start_at", "start_level", "stop_at"],
+            legacy.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((40, 100), (legacy.GetProperty("start_level").GetInt32(), legacy.GetProperty("end_level").GetInt32()));
+        Assert.Equal(session.GetProperty("energyKwh").GetDouble(), legacy.GetProperty("kw").GetDouble());
+        Assert.Equal(session.GetProperty("cost").GetDouble(), legacy.GetProperty("price").GetDouble());
+        Assert.Equal(plugged.OdometerKm, legacy.GetProperty("mileage").GetDouble(), 0);
+
+        Assert.Matches(@"^\d:\d\d:\d\d(\.\d{6})?$", legacy.GetProperty("duration_str").GetString());
+        Assert.Equal((session.GetProperty("end").GetDateTimeOffset() - session.GetProperty("start").GetDateTimeOffset()).TotalMinutes,
+            legacy.GetProperty("duration_min").GetDouble(), 0.01);
+
+        var positionsText = await app.Client.GetStringAsync("/positions", Ct);
+        Assert.StartsWith("{\"features\": [{\"geometry\": {\"coordinates\": [", positionsText, StringComparison.Ordinal);
+        Assert.EndsWith("], \"type\": \"FeatureCollection\"}", positionsText, StringComparison.Ordinal);
+        var positions = JsonSerializer.Deserialize<JsonElement>(positionsText);
+        Assert.Equal("FeatureCollection", positions.GetProperty("type").GetString());
+        var last = positions.GetProperty("features").EnumerateArray().Last(f => f.GetProperty("properties").GetProperty("vin").GetString() == Vin);
+        Assert.Equal(arrived.OdometerKm, last.GetProperty("properties").GetProperty("mileage").GetDouble(), 0);
+        Assert.Equal(car.Longitude, last.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), 5);
+    }
+
+    [Fact]
+    public async Task The_old_bridge_trips_route_lists_the_first_car_trips_numbered_with_minutes_and_speed()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var first = (await app.Client.GetFromJsonAsync<JsonElement[]>("/api/vehicles", Ct))![0].GetProperty("vin").GetString()!;
+        var car = app.Simulator.Renault.Car(first);
+        await Poll(app, minutes: 0, first);
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        car.Plug(false);
+        await Poll(app, minutes: 1, first);
+        var before = car.Read();
+        app.Time.Advance(TimeSpan.FromMinutes(30));
+        car.Drive(25);
+        var minutes = (car.Read().Timestamp - before.Timestamp).TotalMinutes;
+        await Poll(app, minutes: 1, first);
+        await Poll(app, minutes: 30, first);
+        await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
+
+        var text = await app.Client.GetStringAsync("/vehicles/trips", Ct);
+
+        var trip = Assert.Single(JsonSerializer.Deserialize<JsonElement[]>(text)!);
+        Assert.Equal(1, trip.GetProperty("id").GetInt32());
+        Assert.Equal(25, trip.GetProperty("distance").GetDouble(), 0.1);
+        Assert.Equal(minutes, trip.GetProperty("duration").GetDouble(), 0.1);
+        Assert.Equal(25 / minutes * 60, trip.GetProperty("speed_average").GetDouble(), 0.5);
+        Assert.Equal(car.Read().OdometerKm, trip.GetProperty("mileage").GetDouble(), 0);
+        Assert.Equal(before.Timestamp.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture),
+            trip.GetProperty("start_at").GetString());
+        Assert.Equal(JsonValueKind.Array, trip.GetProperty("positions").GetProperty("lat").ValueKind);
+        Assert.Contains("\"distance\":25.0", text, StringComparison.Ordinal);
     }
 
     private static void AssertTrip(JsonElement trip, CarSnapshot from, CarSnapshot to, int points, CarSpec spec)
@@ -119,10 +179,10 @@ public sealed class SimulatedDayTests
 
     private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture));
 
-    private static async Task Poll(GatewayApp app, int minutes)
+    private static async Task Poll(GatewayApp app, int minutes, string vin = Vin)
     {
         app.Time.Advance(TimeSpan.FromMinutes(minutes));
-        var answer = await app.Client.GetAsync($"/api/vehicles/{Vin}/status?maxAge=0", Ct);
+        var answer = await app.Client.GetAsync($"/api/vehicles/{vin}/status?maxAge=0", Ct);
         Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
     }
 
