@@ -39,17 +39,14 @@ public static class HistoryApi
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var checkedQuery = Check(vin, from, to, format, time);
-        if (checkedQuery.Problem is { } problem)
+        var (problem, query) = await LoadAsync(vin, from, to, format, Margin, directory, database, time, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        var (start, end, csv) = checkedQuery.Query!.Value;
-        var entry = await directory.FindAsync(vin, cancellationToken);
-        var samples = Read(database, vin, start - Margin, end + Margin);
-        var trips = Sessions.Trips(samples, entry.Vehicle.BatteryCapacityKwh).Where(t => t.Start >= start && t.Start < end).ToArray();
-        return csv
+        var trips = Sessions.Trips(query!.Samples, query.Car.BatteryCapacityKwh).Where(query.StartsInRange).ToArray();
+        return query.Csv
             ? Csv(vin, "trips", ["start", "end", "distanceKm", "energyKwh", "consumptionKwhPer100Km", "startLevel", "endLevel",
                     "startLatitude", "startLongitude", "endLatitude", "endLongitude"],
                 trips.Select(t => new object?[] { t.Start, t.End, t.DistanceKm, t.EnergyKwh, t.ConsumptionKwhPer100Km, t.StartLevel,
@@ -61,21 +58,18 @@ public static class HistoryApi
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
         ChargePricing pricing, TimeProvider time, CancellationToken cancellationToken)
     {
-        var checkedQuery = Check(vin, from, to, format, time);
-        if (checkedQuery.Problem is { } problem)
+        var (problem, query) = await LoadAsync(vin, from, to, format, Margin, directory, database, time, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        var (start, end, csv) = checkedQuery.Query!.Value;
-        var entry = await directory.FindAsync(vin, cancellationToken);
-        var samples = Read(database, vin, start - Margin, end + Margin);
-        var charges = Sessions.Charges(samples, entry.Vehicle.BatteryCapacityKwh)
-            .Where(s => s.Start >= start && s.Start < end)
+        var charges = Sessions.Charges(query!.Samples, query.Car.BatteryCapacityKwh)
+            .Where(s => query.StartsInRange(s))
             .Select(s => new ChargeDto(s.Start, s.End, s.StartLevel, s.EndLevel, s.EnergyKwh, s.MaxPowerKw, pricing.Cost(s), pricing.Currency,
                 s.Location))
             .ToArray();
-        return csv
+        return query.Csv
             ? Csv(vin, "charges", ["start", "end", "startLevel", "endLevel", "energyKwh", "maxPowerKw", "cost", "currency", "latitude", "longitude"],
                 charges.Select(c => new object?[] { c.Start, c.End, c.StartLevel, c.EndLevel, c.EnergyKwh, c.MaxPowerKw, c.Cost, c.Currency,
                     c.Location?.Latitude, c.Location?.Longitude }))
@@ -86,25 +80,45 @@ public static class HistoryApi
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var checkedQuery = Check(vin, from, to, format, time);
-        if (checkedQuery.Problem is { } problem)
+        var (problem, query) = await LoadAsync(vin, from, to, format, TimeSpan.Zero, directory, database, time, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
-        var (start, end, csv) = checkedQuery.Query!.Value;
-        await directory.FindAsync(vin, cancellationToken);
-        var positions = Read(database, vin, start, end)
+        var positions = query!.Samples
             .Where(s => s.HasPosition)
             .Select(s => new PositionDto(s.At, s.Latitude!.Value, s.Longitude!.Value, s.OdometerKm, s.BatteryLevel))
             .ToArray();
-        return csv
+        return query.Csv
             ? Csv(vin, "positions", ["at", "latitude", "longitude", "odometerKm", "batteryLevel"],
                 positions.Select(p => new object?[] { p.At, p.Latitude, p.Longitude, p.OdometerKm, p.BatteryLevel }))
             : TypedResults.Ok(positions);
     }
 
+    /// <summary>A checked request: its range, the car, and the car's samples from the range widened by a margin.</summary>
+    private sealed record HistoryQuery(DateTimeOffset From, DateTimeOffset To, bool Csv, Vehicle Car, List<HistorySample> Samples)
+    {
+        public bool StartsInRange(Trip trip) => trip.Start >= From && trip.Start < To;
+
+        public bool StartsInRange(ChargeSession session) => session.Start >= From && session.Start < To;
+    }
+
     private readonly record struct Checked(ValidationProblem? Problem, (DateTimeOffset From, DateTimeOffset To, bool Csv)? Query);
+
+    private static async Task<(ValidationProblem? Problem, HistoryQuery? Query)> LoadAsync(string vin, string? from, string? to, string? format,
+        TimeSpan margin, VehicleDirectory directory, HistoryDatabase database, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var checkedQuery = Check(vin, from, to, format, time);
+        if (checkedQuery.Problem is { } problem)
+        {
+            return (problem, null);
+        }
+
+        var (start, end, csv) = checkedQuery.Query!.Value;
+        var entry = await directory.FindAsync(vin, cancellationToken);
+        return (null, new HistoryQuery(start, end, csv, entry.Vehicle, Read(database, vin, start - margin, end + margin)));
+    }
 
     private static Checked Check(string vin, string? from, string? to, string? format, TimeProvider time)
     {

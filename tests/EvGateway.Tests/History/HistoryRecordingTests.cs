@@ -67,7 +67,10 @@ public sealed class HistoryRecordingTests
         var samples = await Samples(app);
         Assert.Single(samples);
         Assert.Equal(app.Simulator.Renault.Car(Vin).Read().Timestamp, samples[0].At, TimeSpan.FromSeconds(1));
-        Assert.Contains(app.Log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("Could not record 1 history samples", StringComparison.Ordinal));
+        // Start-up reads of the other demo cars may share the failed batch, so its count is not fixed.
+        Assert.Contains(app.Log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal)
+                                            && l.Contains("Could not record", StringComparison.Ordinal)
+                                            && l.Contains("history samples", StringComparison.Ordinal));
     }
 
     private static async Task Read(GatewayApp app, int maxAge)
