@@ -51,10 +51,10 @@ public sealed class HistoryApiTests
     {
         await using var app = await GatewayApp.StartAsync();
         var car = app.Simulator.Renault.Car(Vin);
-        await app.Client.GetAsync($"/api/vehicles/{Vin}/status?maxAge=0", Ct);
+        await ReadUntilOdometer(app, car.Read().OdometerKm);
         app.Time.Advance(TimeSpan.FromMinutes(10));
         car.Drive(12);
-        await app.Client.GetAsync($"/api/vehicles/{Vin}/status?maxAge=0", Ct);
+        await ReadUntilOdometer(app, car.Read().OdometerKm);
         await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
 
         var positions = await app.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{Vin}/positions", Ct);
@@ -92,5 +92,21 @@ public sealed class HistoryApiTests
         Assert.Equal("{}\n", await app.Client.GetStringAsync("/vehicles/trips", Ct));
         Assert.Equal("[]\n", await app.Client.GetStringAsync("/vehicles/chargings", Ct));
         Assert.Equal("{\"features\": [], \"type\": \"FeatureCollection\"}", await app.Client.GetStringAsync("/positions", Ct));
+    }
+
+    // A start-up read still out when the clock jumps times out, and a read joining it fails with it: read again.
+    private static async Task ReadUntilOdometer(GatewayApp app, double odometerKm)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var answer = await app.Client.GetAsync($"/api/vehicles/{Vin}/status?maxAge=0", Ct);
+            if (answer.IsSuccessStatusCode
+                && Math.Abs((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("odometerKm").GetDouble() - odometerKm) < 0.5)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"The gateway never read the odometer at {odometerKm} km.");
     }
 }
