@@ -9,16 +9,24 @@ namespace EvGateway.History;
 /// queued here and written in batches on one connection, so recording never slows a status read and never asks the
 /// cloud anything itself. A batch that fails is logged and dropped; the next one is written on a fresh connection.
 /// </summary>
-public sealed class HistoryWriter(HistoryDatabase database, VehicleStatusCache cache, ILogger<HistoryWriter> logger) : BackgroundService
+public sealed class HistoryWriter : BackgroundService
 {
     private const int MaxBatch = 500;
 
     private readonly Channel<object> queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HistoryDatabase database;
+    private readonly VehicleStatusCache cache;
+    private readonly ILogger<HistoryWriter> logger;
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    // Listening from construction on, not from StartAsync: the host builds every hosted service before starting
+    // any, so a status that arrives while the host is still starting (a pushed event, another service's first read)
+    // is queued too rather than lost.
+    public HistoryWriter(HistoryDatabase database, VehicleStatusCache cache, ILogger<HistoryWriter> logger)
     {
+        this.database = database;
+        this.cache = cache;
+        this.logger = logger;
         cache.StatusChanged += Record;
-        return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
