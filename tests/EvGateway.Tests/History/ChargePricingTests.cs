@@ -54,7 +54,12 @@ public sealed class ChargePricingTests
 
     private static HistoryOptions NightRates(string zone) => new()
     {
-        DayPrice = 0.20, NightPrice = 0.10, NightStart = "22:30", NightEnd = "06:00", ChargerEfficiency = 0.9, TimeZone = zone,
+        DayPrice = 0.20,
+        NightPrice = 0.10,
+        NightStart = "22:30",
+        NightEnd = "06:00",
+        ChargerEfficiency = 0.9,
+        TimeZone = zone,
     };
 
     private static ChargeSession Session(DateTimeOffset start, DateTimeOffset? end, double? energy) =>
