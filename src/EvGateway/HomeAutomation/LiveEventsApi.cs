@@ -19,20 +19,30 @@ public static class LiveEventsApi
     {
         const string description = "text/event-stream: `event: status` (data = the status JSON of GET /api/vehicles/{vin}/status) after every " +
                                    "new status, `event: command` after every remote command, and a comment line every 15 s. A reader that falls " +
-                                   "behind loses its oldest events. Reading the stream never makes the gateway ask a cloud.";
+                                   "behind loses its oldest events. Reading the stream never makes the gateway ask a cloud. Send " +
+                                   "Accept: text/event-stream; any other request is answered 406.";
         app.MapGet("/api/events", StreamAllEvents).WithName(nameof(StreamAllEvents)).WithTags("Live data")
             .WithSummary("Live events of every car").WithDescription(description)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         app.MapGet("/api/vehicles/{vin}/events", StreamCarEvents).WithName(nameof(StreamCarEvents)).WithTags("Live data")
             .WithSummary("Live events of one car").WithDescription(description)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .WithGatewayProblems();
         return app;
     }
 
-    public static Task StreamAllEvents(HttpContext context, LiveEvents events, TimeProvider time, CancellationToken cancellationToken) =>
-        StreamAsync(context, events.Subscribe(null), time, cancellationToken);
+    public static async Task StreamAllEvents(HttpContext context, LiveEvents events, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await RefusedAsNotAStreamReader(context))
+        {
+            return;
+        }
+
+        await StreamAsync(context, events.Subscribe(null), time, cancellationToken);
+    }
 
     public static async Task StreamCarEvents(string vin, HttpContext context, LiveEvents events, VehicleDirectory directory,
         TimeProvider time, CancellationToken cancellationToken)
@@ -44,7 +54,30 @@ public static class LiveEventsApi
         }
 
         var entry = await directory.FindAsync(vin, cancellationToken);
+        if (await RefusedAsNotAStreamReader(context))
+        {
+            return;
+        }
+
         await StreamAsync(context, events.Subscribe(entry.Vehicle.Vin), time, cancellationToken);
+    }
+
+    // The stream never ends: a client that did not ask for one (a plain GET that waits for the whole body) would hang
+    // on it for good, so it gets a 406 that says how to ask. EventSource and `curl -N -H 'Accept: text/event-stream'` ask.
+    private static async Task<bool> RefusedAsNotAStreamReader(HttpContext context)
+    {
+        if (context.Request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        await TypedResults.Problem(
+            detail: "This route is a server-sent event stream that never ends: ask for it with the header Accept: text/event-stream " +
+                    "(a browser's EventSource does; with curl: curl -N -H 'Accept: text/event-stream' ...).",
+            statusCode: StatusCodes.Status406NotAcceptable,
+            title: "Ask for text/event-stream",
+            extensions: new Dictionary<string, object?> { ["code"] = "not_acceptable" }).ExecuteAsync(context);
+        return true;
     }
 
     private static async Task StreamAsync(HttpContext context, LiveEventReader reader, TimeProvider time, CancellationToken cancellationToken)

@@ -152,6 +152,23 @@ public class LiveEventsTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 
+    [Fact]
+    public async Task A_request_that_does_not_ask_for_an_event_stream_is_a_406_that_says_how_instead_of_a_stream_that_never_ends()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var all = await app.Client.GetAsync("/api/events", Ct);
+        var car = await app.Client.GetAsync($"/api/vehicles/{RenaultCloud.DemoMeganeVin}/events", Ct);
+
+        foreach (var answer in new[] { all, car })
+        {
+            Assert.Equal(HttpStatusCode.NotAcceptable, answer.StatusCode);
+            var problem = await answer.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("not_acceptable", problem.GetProperty("code").GetString());
+            Assert.Contains("Accept: text/event-stream", problem.GetProperty("detail").GetString());
+        }
+    }
+
     private static async Task<JsonElement> ReadHundredTimesAsync(GatewayApp app, string url)
     {
         JsonElement last = default;
