@@ -73,7 +73,7 @@ public static class DemoMode
 /// each maker's own registration). Started when no maker is configured; ended when one becomes configured (an
 /// account connected through /setup) or when the gateway stops.
 /// </summary>
-public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration configuration, ILoggerFactory loggers, TimeProvider time,
+public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration configuration, ILoggerFactory loggers,
     IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoClouds> logger)
     : IHostedService, IVehicleProviderSource, IMakerAccountSource, IAsyncDisposable
 {
@@ -128,7 +128,8 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
         collection.AddSingleton<IConfiguration>(demoConfiguration);
         collection.AddLogging();
         collection.Replace(ServiceDescriptor.Singleton(loggers));
-        collection.AddSingleton(time);
+        // The demo's adapters keep the simulator's time (the machine's), whatever clock the gateway itself runs on.
+        collection.AddSingleton(TimeProvider.System);
         // A login tried on the demo's accounts stays with the demo: it is kept in the demo's own settings, and the
         // directory forgets the demo cars it replaces.
         collection.AddSingleton<IAccountSettingsStore>(new DemoAccountSettings(demoConfiguration));
@@ -214,7 +215,8 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
         var addresses = services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
         var url = (addresses?.FirstOrDefault() ?? "http://localhost:5000").Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
-        logger.LogInformation("Demo mode: no car maker is configured, serving simulated cars. Open {Url}/swagger", url.TrimEnd('/'));
+        logger.LogInformation("Demo mode: no car maker is configured, serving simulated cars. Open {Url}/setup to connect your car, " +
+                              "or {Url}/swagger for the API", url.TrimEnd('/'), url.TrimEnd('/'));
         if (Simulator is { } simulator)
         {
             logger.LogInformation("Demo mode: the Renault login {Login} (password {Password}) asks for an e-mailed code; the codes appear in this log and at {Page}",
