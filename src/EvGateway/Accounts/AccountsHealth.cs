@@ -9,12 +9,11 @@ internal sealed class AccountsHealth(IEnumerable<IMakerAccount> accounts) : IHea
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var waiting = accounts.Select(account => account.Status).Where(status => status.NeedsOwner).ToArray();
-        var data = waiting.ToDictionary(status => $"account:{status.Maker}",
-            status => (object)(status.Detail is { } detail ? $"{Name(status.State)}: {detail}" : Name(status.State)));
+        var data = waiting.ToDictionary(status => $"account:{status.Maker}", status => (object)(status.Detail is { } detail
+            ? $"{AccountStateNames.Of(status.State)}: {detail}"
+            : AccountStateNames.Of(status.State)));
         return Task.FromResult(waiting.Length == 0
             ? HealthCheckResult.Healthy("No account waits for its owner.")
             : HealthCheckResult.Degraded($"Waiting for the owner: {string.Join(", ", waiting.Select(s => s.Maker))} (see /setup)", data: data));
     }
-
-    private static string Name(AccountState state) => System.Text.Json.JsonSerializer.Serialize(state).Trim('"');
 }

@@ -84,7 +84,7 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<
         _ => maker,
     };
 
-    public static string StateName(AccountState state) => System.Text.Json.JsonSerializer.Serialize(state).Trim('"');
+    public static string StateName(AccountState state) => AccountStateNames.Of(state);
 
     public static string StateWords(AccountStatus status) => status.State switch
     {

@@ -85,7 +85,8 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
 
     private async Task<AccountStepResult> LogInAsync(string username, string password, string locale, CancellationToken cancellationToken)
     {
-        var state = await flow.LoginAsync(username, password, string.IsNullOrEmpty(locale) ? Locales[0] : locale, cancellationToken);
+        locale = string.IsNullOrEmpty(locale) ? Locales[0] : locale;
+        var state = await flow.LoginAsync(username, password, locale, cancellationToken);
         if (state.State == AccountState.CredentialsRejected)
         {
             return new AccountStepResult(false, state.Detail ?? "Renault refused the e-mail address or password.", StatusOf(state),
@@ -98,7 +99,7 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
         {
             [nameof(RenaultOptions.Username)] = username.Trim(),
             [nameof(RenaultOptions.Password)] = password,
-            [nameof(RenaultOptions.Locale)] = string.IsNullOrEmpty(locale) ? Locales[0] : locale,
+            [nameof(RenaultOptions.Locale)] = locale,
         }, cancellationToken);
         directory.Invalidate();
         return state.State == AccountState.Connected

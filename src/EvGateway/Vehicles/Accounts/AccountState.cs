@@ -20,3 +20,9 @@ public enum AccountState
     /// <summary>The cloud cannot be reached or fails; the gateway tries again by itself.</summary>
     [JsonStringEnumMemberName("unavailable")] Unavailable,
 }
+
+public static class AccountStateNames
+{
+    /// <summary>The state as the REST surface writes it (code_required, ...), for pages and readiness to show the same word.</summary>
+    public static string Of(AccountState state) => System.Text.Json.JsonSerializer.Serialize(state).Trim('"');
+}

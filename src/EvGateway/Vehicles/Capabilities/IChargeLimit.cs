@@ -4,10 +4,8 @@ namespace EvGateway.Vehicles.Capabilities;
 /// A car that keeps a charge limit of its own and stops by itself when it reaches it (Renault KCM ev/soc-levels).
 /// Charge control writes the limit to such a car instead of watching it and sending a stop it could not take.
 /// </summary>
-public interface IChargeLimit
+public interface IChargeLimit : ICapabilityPort
 {
-    bool Supports(Vehicle vehicle);
-
     /// <summary>The limits the car accepts.</summary>
     ChargeLimitSteps Steps(Vehicle vehicle);
 

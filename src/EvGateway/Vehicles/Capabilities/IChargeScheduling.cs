@@ -2,12 +2,10 @@ namespace EvGateway.Vehicles.Capabilities;
 
 /// <summary>
 /// A maker's weekly charge schedules in the car's own form (UTC times, renault.md §2). An adapter that can read and
-/// write them registers one; charging features find it by asking <see cref="Supports"/>.
+/// write them registers one; charging features find it by asking <see cref="ICapabilityPort.Supports"/>.
 /// </summary>
-public interface IChargeScheduling
+public interface IChargeScheduling : ICapabilityPort
 {
-    bool Supports(Vehicle vehicle);
-
     Task<CarChargeSchedules> GetAsync(Vehicle vehicle, CancellationToken cancellationToken);
 
     /// <summary>Writes the schedules and then the charge mode; the caller has validated them with the charging feature's schedule rules.</summary>

@@ -3,12 +3,10 @@ namespace EvGateway.Vehicles.Capabilities;
 /// <summary>
 /// A maker whose cars keep one daily charge time instead of weekly schedules, in the car's own wall-clock time: a
 /// delayed start hour (PSA: the car charges from then until full or until it is stopped) or a daily window (Renault 5
-/// family and Master through KCM ev/settings: a start and a length). Charging features find it by <see cref="Supports"/>.
+/// family and Master through KCM ev/settings: a start and a length). Charging features find it by <see cref="ICapabilityPort.Supports"/>.
 /// </summary>
-public interface IDailyChargeScheduling
+public interface IDailyChargeScheduling : ICapabilityPort
 {
-    bool Supports(Vehicle vehicle);
-
     DailyChargeForm Form(Vehicle vehicle);
 
     Task<CarDailyCharge> GetAsync(Vehicle vehicle, CancellationToken cancellationToken);

@@ -6,10 +6,8 @@ namespace EvGateway.Vehicles.Capabilities;
 /// of the car's status (<see cref="VehicleStatus.NextDelayedChargeStart"/>) and is set with
 /// <see cref="VehicleCommandKind.SetDelayedChargeStart"/>; what the status does not say is which programme is armed.
 /// </summary>
-public interface IDelayedChargeStart
+public interface IDelayedChargeStart : ICapabilityPort
 {
-    bool Supports(Vehicle vehicle);
-
     /// <summary>The armed programme as the car's last charge event or the gateway's last command left it; null when unknown.</summary>
     bool? IsDelayedStartArmed(string vin);
 
