@@ -1,8 +1,8 @@
 using EvGateway.Accounts;
 using EvGateway.Charging;
 using EvGateway.History;
-using EvGateway.Hosting;
 using EvGateway.HomeAutomation;
+using EvGateway.Hosting;
 using EvGateway.Legacy;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Renault;

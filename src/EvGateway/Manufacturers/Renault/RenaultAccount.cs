@@ -36,8 +36,12 @@ internal sealed class RenaultAccount(RenaultLoginFlow flow, IAccountSettingsStor
     private static readonly AccountStep SendCode = new(CodeStep, "Get the code by e-mail",
         "Renault wants to confirm this login with a 6-digit code. Nothing is sent until you ask here.", [], "E-mail me the code");
 
-    private static readonly AccountStep SendAnother = SendCode with { Title = "No e-mail?", Help = "Ask for a new code after a minute.",
-        Submit = "Send a new code" };
+    private static readonly AccountStep SendAnother = SendCode with
+    {
+        Title = "No e-mail?",
+        Help = "Ask for a new code after a minute.",
+        Submit = "Send a new code"
+    };
 
     private static readonly AccountStep Verify = new(VerifyStep, "Enter the code",
         "The 6 digits from Renault's e-mail. A wrong code can be typed again; the gateway then remembers this device for 30 days.",
