@@ -27,6 +27,9 @@ public sealed class MqttOptions
     /// <summary>The retained "online"/"offline" topic (the last will).</summary>
     public string StatusTopic => $"{TopicPrefix}/status";
 
+    /// <summary>The retained record of the topics published per car (<see cref="PublishedCars"/>).</summary>
+    public string PublishedTopic => $"{TopicPrefix}/published";
+
     public string CarTopic(string vin, string leaf) => $"{TopicPrefix}/{vin}/{leaf}";
 
     /// <summary>Each setting that is wrong, in one line naming its key.</summary>

@@ -49,6 +49,9 @@ public sealed partial class MqttPublisher : BackgroundService
         FullMode = BoundedChannelFullMode.DropOldest,
     });
 
+    // Rare news that changes which cars are published: a new full car list, or the broker's record of the last session.
+    private readonly Channel<object> carNews = Channel.CreateUnbounded<object>();
+
     public MqttPublisher(IOptions<MqttOptions> options, VehicleStatusCache cache, VehicleDirectory directory, VehicleCommands commands,
         StatusDocuments documents, IEnumerable<IChargeThresholds> thresholds, IEnumerable<IChargeLimit> carLimits, TimeProvider time,
         ILogger<MqttPublisher> logger)
@@ -72,6 +75,7 @@ public sealed partial class MqttPublisher : BackgroundService
         }
 
         cache.StatusChanged += OnStatus;
+        directory.Listed += OnListed;
         try
         {
             var pause = FirstPause;
@@ -102,8 +106,11 @@ public sealed partial class MqttPublisher : BackgroundService
         finally
         {
             cache.StatusChanged -= OnStatus;
+            directory.Listed -= OnListed;
         }
     }
+
+    private void OnListed(IReadOnlyList<Vehicle> cars) => carNews.Writer.TryWrite(new CarList(cars));
 
     private void OnStatus(VehicleStatus status)
     {
@@ -121,7 +128,9 @@ public sealed partial class MqttPublisher : BackgroundService
             return Task.CompletedTask;
         };
         var inbox = Channel.CreateBounded<MqttApplicationMessage>(new BoundedChannelOptions(CommandQueueCapacity) { SingleReader = true });
-        client.ApplicationMessageReceivedAsync += e => ReceiveAsync(client, inbox, e.ApplicationMessage);
+        client.ApplicationMessageReceivedAsync += e => e.ApplicationMessage.Topic == mqtt.PublishedTopic
+            ? RecordReceived(e.ApplicationMessage)
+            : ReceiveAsync(client, inbox, e.ApplicationMessage);
 
         var result = await client.ConnectAsync(ConnectOptions(), stoppingToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -129,44 +138,56 @@ public sealed partial class MqttPublisher : BackgroundService
             throw new InvalidOperationException($"the broker refused the connection ({result.ResultCode})");
         }
 
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var commandWorker = HandleCommandsAsync(client, inbox.Reader, session.Token);
+        using var commandsEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var commandWorker = HandleCommandsAsync(client, inbox.Reader, commandsEnd.Token);
         try
         {
             await client.SubscribeAsync(factory.CreateSubscribeOptionsBuilder()
                 .WithTopicFilter($"{mqtt.TopicPrefix}/+/set/+", MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(mqtt.PublishedTopic, MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build(), stoppingToken);
             await PublishAsync(client, mqtt.StatusTopic, Online, stoppingToken);
             var gateway = HomeAssistantDiscovery.Gateway(mqtt);
             await PublishAsync(client, gateway.Topic, gateway.Payload.ToJsonString(), stoppingToken);
             LogConnected(logger, mqtt.Host!, mqtt.Port);
 
-            var discovered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var session = new Session(client, new HashSet<string>(StringComparer.OrdinalIgnoreCase), new PublishedCars());
             // Whatever happened while the broker was away, as it is now.
             foreach (var status in latest.Values)
             {
-                await PublishCarSafelyAsync(client, status, discovered, stoppingToken);
+                await PublishCarSafelyAsync(session, status, stoppingToken);
+            }
+
+            if (directory.LastFullList is { } cars)
+            {
+                carNews.Writer.TryWrite(new CarList(cars));
             }
 
             while (true)
             {
-                var next = queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (await Task.WhenAny(next, lost.Task) == lost.Task)
+                var nextStatus = queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                var nextNews = carNews.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(nextStatus, nextNews, lost.Task) == lost.Task)
                 {
                     throw new InvalidOperationException("the broker closed the connection");
                 }
 
-                await next;
+                stoppingToken.ThrowIfCancellationRequested();
+                while (carNews.Reader.TryRead(out var news))
+                {
+                    await FollowCarNewsAsync(session, news, stoppingToken);
+                }
+
                 while (queue.Reader.TryRead(out var status))
                 {
-                    await PublishCarSafelyAsync(client, status, discovered, stoppingToken);
+                    await PublishCarSafelyAsync(session, status, stoppingToken);
                 }
             }
         }
         finally
         {
             inbox.Writer.TryComplete();
-            await session.CancelAsync();
+            await commandsEnd.CancelAsync();
             await commandWorker;
             if (client.IsConnected)
             {
@@ -197,42 +218,91 @@ public sealed partial class MqttPublisher : BackgroundService
 
     // A status that cannot be published (a car the directory does not know yet, a payload the broker refuses) is
     // logged and skipped; a lost connection ends the session and the next one republishes the latest statuses.
-    private async Task PublishCarSafelyAsync(IMqttClient client, VehicleStatus status, HashSet<string> discovered, CancellationToken cancellationToken)
+    private async Task PublishCarSafelyAsync(Session session, VehicleStatus status, CancellationToken cancellationToken)
     {
         try
         {
-            await PublishCarAsync(client, status, discovered, cancellationToken);
+            await PublishCarAsync(session, status, cancellationToken);
         }
-        catch (Exception failure) when (client.IsConnected && failure is not OperationCanceledException)
+        catch (Exception failure) when (session.Client.IsConnected && failure is not OperationCanceledException)
         {
             LogPublishFailed(logger, status.Vin, failure);
         }
     }
 
-    private async Task PublishCarAsync(IMqttClient client, VehicleStatus status, HashSet<string> discovered, CancellationToken cancellationToken)
+    private async Task PublishCarAsync(Session session, VehicleStatus status, CancellationToken cancellationToken)
     {
-        if (!discovered.Contains(status.Vin) && directory.TryFindCached(status.Vin) is { } entry)
+        var messages = new List<(string Topic, string Payload)>();
+        if (!session.Discovered.Contains(status.Vin) && directory.TryFindCached(status.Vin) is { } entry)
         {
-            foreach (var config in HomeAssistantDiscovery.For(entry.Vehicle, mqtt, ChargeLimitsFor(entry.Vehicle)))
-            {
-                await PublishAsync(client, config.Topic, config.Payload.ToJsonString(), cancellationToken);
-            }
-
-            discovered.Add(status.Vin);
+            messages.AddRange(HomeAssistantDiscovery.For(entry.Vehicle, mqtt, ChargeLimitsFor(entry.Vehicle))
+                .Select(config => (config.Topic, config.Payload.ToJsonString())));
+            session.Discovered.Add(status.Vin);
         }
 
-        await PublishAsync(client, mqtt.CarTopic(status.Vin, MqttFields.State), documents.Status(status), cancellationToken);
-        foreach (var (field, value) in MqttFields.Of(status))
-        {
-            await PublishAsync(client, mqtt.CarTopic(status.Vin, field), value, cancellationToken);
-        }
-
+        messages.Add((mqtt.CarTopic(status.Vin, MqttFields.State), documents.Status(status)));
+        messages.AddRange(MqttFields.Of(status).Select(field => (mqtt.CarTopic(status.Vin, field.Field), field.Value)));
         if (status.Location is { } location)
         {
-            await PublishAsync(client, mqtt.CarTopic(status.Vin, MqttFields.Location), MqttFields.LocationDocument(location), cancellationToken);
+            messages.Add((mqtt.CarTopic(status.Vin, MqttFields.Location), MqttFields.LocationDocument(location)));
         }
 
-        await PublishChargeLimitAsync(client, status.Vin, cancellationToken);
+        // The record first: a gateway that dies halfway still knows to clear what it began to publish.
+        if (session.Published.Add(status.Vin, [.. messages.Select(m => m.Topic), mqtt.CarTopic(status.Vin, MqttFields.ChargeLimit)]))
+        {
+            await PublishAsync(session.Client, mqtt.PublishedTopic, session.Published.ToJson(), cancellationToken);
+        }
+
+        foreach (var (topic, payload) in messages)
+        {
+            await PublishAsync(session.Client, topic, payload, cancellationToken);
+        }
+
+        await PublishChargeLimitAsync(session.Client, status.Vin, cancellationToken);
+    }
+
+    private Task RecordReceived(MqttApplicationMessage message)
+    {
+        carNews.Writer.TryWrite(new PublishedRecord(message.ConvertPayloadToString()));
+        return Task.CompletedTask;
+    }
+
+    // The broker's record of earlier sessions is merged in whenever it arrives (it is retained, so at once after
+    // subscribing); against a full car list, every car that is gone has its retained topics cleared, which removes
+    // it from Home Assistant.
+    private async Task FollowCarNewsAsync(Session session, object news, CancellationToken cancellationToken)
+    {
+        if (news is PublishedRecord record)
+        {
+            session.Published.Merge(PublishedCars.Parse(record.Json));
+        }
+
+        var cars = (news as CarList)?.Cars ?? directory.LastFullList;
+        if (cars is null)
+        {
+            return;
+        }
+
+        var gone = session.Published.RemoveAllBut(cars.Select(car => car.Vin));
+        if (gone.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (vin, topics) in gone)
+        {
+            latest.TryRemove(vin, out _);
+            session.Discovered.Remove(vin);
+            foreach (var topic in topics)
+            {
+                // An empty retained message deletes the retained one; for a discovery config it removes the entity.
+                await PublishAsync(session.Client, topic, "", cancellationToken);
+            }
+
+            LogCarWithdrawn(logger, vin, topics.Count);
+        }
+
+        await PublishAsync(session.Client, mqtt.PublishedTopic, session.Published.ToJson(), cancellationToken);
     }
 
     private async Task PublishChargeLimitAsync(IMqttClient client, string vin, CancellationToken cancellationToken)
@@ -390,6 +460,12 @@ public sealed partial class MqttPublisher : BackgroundService
         }
     }
 
+    private sealed record Session(IMqttClient Client, HashSet<string> Discovered, PublishedCars Published);
+
+    private sealed record CarList(IReadOnlyList<Vehicle> Cars);
+
+    private sealed record PublishedRecord(string? Json);
+
     /// <summary>What <c>&lt;prefix&gt;/&lt;vin&gt;/command_result</c> says about a command from a set topic.</summary>
     public sealed record CommandResult(string Command, string Payload, bool Accepted, string Detail, string? Code, DateTimeOffset At);
 
@@ -398,6 +474,9 @@ public sealed partial class MqttPublisher : BackgroundService
 
     [LoggerMessage(LogLevel.Warning, "MQTT broker {Host}:{Port}: {Reason}; connecting again in {PauseSeconds} s")]
     private static partial void LogSessionFailed(ILogger logger, string host, int port, string reason, double pauseSeconds);
+
+    [LoggerMessage(LogLevel.Information, "{Vin} is no longer one of the gateway's cars: its {TopicCount} retained MQTT topics were cleared (Home Assistant removes its device)")]
+    private static partial void LogCarWithdrawn(ILogger logger, string vin, int topicCount);
 
     [LoggerMessage(LogLevel.Error, "Publishing the status of {Vin} over MQTT failed")]
     private static partial void LogPublishFailed(ILogger logger, string vin, Exception failure);

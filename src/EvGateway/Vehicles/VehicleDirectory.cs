@@ -15,6 +15,15 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
     private volatile Snapshot? snapshot;
     private int generation;
 
+    /// <summary>
+    /// Raised with the whole car list each time it is read in full from every configured maker (none failed), so a
+    /// feature that published something per car can withdraw what belongs to a car that is gone.
+    /// </summary>
+    public event Action<IReadOnlyList<Vehicle>>? Listed;
+
+    /// <summary>The car list as last read in full from every maker, without any cloud call; null until then.</summary>
+    public IReadOnlyList<Vehicle>? LastFullList => snapshot is { Failure: null } current ? current.Vehicles : null;
+
     /// <summary>Every adapter: the registered ones and those the sources hold now.</summary>
     public IReadOnlyList<IVehicleProvider> Providers => [.. registered, .. sources.SelectMany(source => source.Providers)];
 
@@ -108,6 +117,10 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
             if (readFor == Volatile.Read(ref generation))
             {
                 snapshot = fresh;
+                if (firstFailure is null)
+                {
+                    Listed?.Invoke(vehicles);
+                }
             }
 
             return fresh;

@@ -69,6 +69,24 @@ public sealed class MqttProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="topic"/> gets an empty message: its retained one was deleted.</summary>
+    public async Task WaitForClearedAsync(string topic, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Patience);
+        while (!(last.TryGetValue(topic, out var message) && message.Payload.IsEmpty))
+        {
+            try
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{topic} was not cleared within {Patience.TotalSeconds} s.");
+            }
+        }
+    }
+
     public Task<string> WaitForAsync(string topic, string expected, CancellationToken cancellationToken) =>
         WaitForAsync(topic, payload => payload == expected, cancellationToken);
 

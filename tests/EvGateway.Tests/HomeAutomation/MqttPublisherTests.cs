@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.TestSupport;
 using MQTTnet;
@@ -67,8 +68,9 @@ public class MqttPublisherTests
             await first.WaitForAsync("evgateway/status", "online", Ct);
             await app.Client.GetAsync($"/api/vehicles/{Zoe}/status", Ct);
             await app.Client.GetAsync($"/api/vehicles/{Megane}/status", Ct);
-            await first.WaitForAsync($"evgateway/{Megane}/state", _ => true, Ct);
-            await first.WaitForAsync($"evgateway/{Zoe}/state", _ => true, Ct);
+            // The charge limit is the last topic of a car's status: once it is there, all of them are retained.
+            await first.WaitForAsync($"evgateway/{Megane}/charge_limit", _ => true, Ct);
+            await first.WaitForAsync($"evgateway/{Zoe}/charge_limit", _ => true, Ct);
         }
 
         // Everything Home Assistant needs is retained: a client that comes later sees it all.
@@ -283,5 +285,41 @@ public class MqttPublisherTests
 
         await published;
         Assert.Equal("online", probe.Last["evgateway/status"].ConvertPayloadToString());
+    }
+
+    [Fact]
+    public async Task A_car_that_is_gone_at_the_next_start_has_its_discovery_and_state_topics_cleared()
+    {
+        const string E208 = PsaCloud.DemoE208Vin;
+        await using var broker = await InProcessBroker.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, Ct);
+        await using (var both = await GatewayApp.StartAsync(broker.Settings()))
+        {
+            await both.Client.GetAsync($"/api/vehicles/{E208}/status", Ct);
+            await both.Client.GetAsync($"/api/vehicles/{Megane}/status", Ct);
+            await probe.WaitForAsync($"evgateway/{E208}/state", _ => true, Ct);
+            await probe.WaitForAsync($"evgateway/{Megane}/state", _ => true, Ct);
+            await probe.WaitForAsync("evgateway/published", json => json.Contains(E208, StringComparison.Ordinal), Ct);
+        }
+
+        var e208Configs = probe.Last.Keys.Where(t => t.StartsWith("homeassistant/", StringComparison.Ordinal) && t.Contains($"/{E208}/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(e208Configs);
+
+        // The next gateway on this broker serves only Renault cars (the PSA account was removed).
+        await using var renaultOnly = await GatewayApp.StartAsync(broker.Settings(), makers: Makers.Renault);
+        await renaultOnly.Client.GetAsync("/api/vehicles", Ct);
+
+        foreach (var topic in e208Configs.Append($"evgateway/{E208}/state").Append($"evgateway/{E208}/battery_level"))
+        {
+            await probe.WaitForClearedAsync(topic, Ct);
+        }
+
+        await probe.WaitForAsync("evgateway/published", json => !json.Contains(E208, StringComparison.Ordinal), Ct);
+        // A client that subscribes now (Home Assistant after its own restart) sees the Renault car and nothing of the PSA one.
+        await using var late = await MqttProbe.ConnectAsync(broker.Port, Ct);
+        await late.WaitForAsync("evgateway/published", json => json.Contains(Megane, StringComparison.Ordinal), Ct);
+        await late.WaitForAsync($"evgateway/{Megane}/state", _ => true, Ct);
+        Assert.DoesNotContain(late.Last.Keys, topic => topic.Contains(E208, StringComparison.Ordinal));
+        Assert.Contains(renaultOnly.Log.Lines, line => line.Contains(E208, StringComparison.Ordinal) && line.Contains("cleared", StringComparison.Ordinal));
     }
 }
