@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
+using EvGateway.Simulator.Abrp;
 using EvGateway.Simulator.Tariff;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,13 +19,14 @@ public sealed class CloudSimulator : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault, PsaCloud psa, TariffFeed tariff)
+    private CloudSimulator(WebApplication app, Uri baseAddress, RenaultCloud renault, PsaCloud psa, TariffFeed tariff, AbrpTelemetryApi abrp)
     {
         this.app = app;
         BaseAddress = baseAddress;
         Renault = renault;
         Psa = psa;
         Tariff = tariff;
+        Abrp = abrp;
     }
 
     /// <summary>The root of the HTTP listener, e.g. http://127.0.0.1:41234/.</summary>
@@ -36,6 +38,11 @@ public sealed class CloudSimulator : IAsyncDisposable
 
     /// <summary>Day-ahead half-hourly prices in the Octopus Agile shape, for smart charging.</summary>
     public TariffFeed Tariff { get; }
+
+    /// <summary>A Better Route Planner's live-telemetry endpoint.</summary>
+    public AbrpTelemetryApi Abrp { get; }
+
+    public Uri AbrpUrl => AbrpTelemetryApi.UrlFor(BaseAddress);
 
     public Uri TariffUrl => TariffFeed.UrlFor(BaseAddress);
 
@@ -73,6 +80,9 @@ public sealed class CloudSimulator : IAsyncDisposable
         var tariff = new TariffFeed(options.TimeProvider);
         app.MapTariff(tariff);
 
+        var abrp = new AbrpTelemetryApi();
+        abrp.Map(app);
+
         try
         {
             await psa.StartAsync();
@@ -94,7 +104,7 @@ public sealed class CloudSimulator : IAsyncDisposable
             throw;
         }
 
-        return new CloudSimulator(app, baseAddress, renault, psa, tariff);
+        return new CloudSimulator(app, baseAddress, renault, psa, tariff, abrp);
     }
 
     private static bool IsAddressInUse(Exception e) => e switch

@@ -1,8 +1,9 @@
+using EvGateway.HomeAutomation.Abrp;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.HomeAutomation;
 
-/// <summary>Registers live data: the event stream and, when Mqtt:Host is set, the MQTT publisher with Home Assistant discovery.</summary>
+/// <summary>Registers live data: the event stream, ABRP live telemetry and, when Mqtt:Host is set, the MQTT publisher with Home Assistant discovery.</summary>
 public static class HomeAutomationExtensions
 {
     public static IServiceCollection AddHomeAutomation(this IServiceCollection services, IConfiguration configuration)
@@ -15,10 +16,16 @@ public static class HomeAutomationExtensions
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidation>();
         services.AddSingleton<MqttPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<MqttPublisher>());
+
+        services.AddOptions<AbrpOptions>().Bind(configuration.GetSection(AbrpOptions.SectionName));
+        services.AddSingleton<AbrpSettings>();
+        services.AddHttpClient(AbrpForwarder.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<AbrpForwarder>();
+        services.AddHostedService(provider => provider.GetRequiredService<AbrpForwarder>());
         return services;
     }
 
-    public static IEndpointRouteBuilder MapHomeAutomation(this IEndpointRouteBuilder app) => app.MapLiveEvents();
+    public static IEndpointRouteBuilder MapHomeAutomation(this IEndpointRouteBuilder app) => app.MapLiveEvents().MapAbrp();
 
     private sealed class MqttOptionsValidation : IValidateOptions<MqttOptions>
     {

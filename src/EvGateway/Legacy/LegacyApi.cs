@@ -34,6 +34,9 @@ public static class LegacyApi
         legacy.MapGet("/charge_control", LegacyChargeControl.ChargeControl).WithName(nameof(LegacyChargeControl.ChargeControl))
             .WithSummary("psa_car_controller's /charge_control: read, or set percentage and/or hour+minute")
             .Answers<Dictionary<string, object?>>().ActsOnCar(LegacyChargeControl.Sets);
+        legacy.MapGet("/abrp", LegacyAbrp.Abrp).WithName(nameof(LegacyAbrp.Abrp))
+            .WithSummary("psa_car_controller's /abrp: turn a car's ABRP live data on (enable=1) or off, set the owner's ABRP token (shown masked)")
+            .Answers<Dictionary<string, object?>>();
         return app;
     }
 
