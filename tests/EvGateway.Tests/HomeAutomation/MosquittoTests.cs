@@ -50,4 +50,27 @@ public class MosquittoTests
 
         await homeAssistant.WaitForAsync("evgateway/status", "offline", Ct);
     }
+
+    [Fact]
+    public async Task The_shipped_broker_configuration_lets_the_gateway_and_home_assistant_in_with_their_passwords_and_no_one_else()
+    {
+        var users = new Dictionary<string, string> { ["evgateway"] = "gateway-secret-1", ["homeassistant"] = "ha-secret-2" };
+        await using var mosquitto = await MosquittoBroker.StartWithShippedConfigAsync(users, Ct);
+        await using var app = await GatewayApp.StartAsync(new()
+        {
+            ["Mqtt:Host"] = "127.0.0.1",
+            ["Mqtt:Port"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "evgateway",
+            ["Mqtt:Password"] = users["evgateway"],
+        });
+        await using var homeAssistant = await MqttProbe.ConnectAsync(mosquitto.Port, Ct, username: "homeassistant", password: users["homeassistant"]);
+        await homeAssistant.WaitForAsync("evgateway/status", "online", Ct);
+
+        await app.Client.GetAsync($"/api/vehicles/{Zoe}/status", Ct);
+        await homeAssistant.WaitForAsync($"homeassistant/sensor/{Zoe}/battery_level/config", _ => true, Ct);
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await MqttProbe.ConnectAsync(mosquitto.Port, Ct));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await MqttProbe.ConnectAsync(mosquitto.Port, Ct, username: "homeassistant", password: "wrong"));
+        Assert.DoesNotContain(users["evgateway"], app.Log.All, StringComparison.Ordinal);
+    }
 }

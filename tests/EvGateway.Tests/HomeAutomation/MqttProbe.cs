@@ -31,12 +31,18 @@ public sealed class MqttProbe : IAsyncDisposable
     }
 
     /// <summary>Connects to the broker on loopback <paramref name="port"/> and subscribes to <paramref name="filter"/>.</summary>
-    public static async Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken, string filter = "#")
+    public static async Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken, string filter = "#", string? username = null,
+        string? password = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var probe = new MqttProbe(client);
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"probe-{Guid.NewGuid():N}").Build(),
-            cancellationToken);
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"probe-{Guid.NewGuid():N}");
+        if (username is not null)
+        {
+            options.WithCredentials(username, password);
+        }
+
+        await client.ConnectAsync(options.Build(), cancellationToken);
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             cancellationToken);
         return probe;
