@@ -6,9 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace EvGateway.History;
 
-/// <summary>A charging session as the REST surface shows it, priced.</summary>
-public sealed record ChargeDto(DateTimeOffset Start, DateTimeOffset? End, double? StartLevel, double? EndLevel, double? EnergyKwh,
-    double? MaxPowerKw, double? Cost, string Currency, Place? Location);
+/// <summary>The owner's price of one charging session: a price per kWh drawn from the grid, or the whole cost; one of the two.</summary>
+public sealed record ChargePriceRequest(double? PricePerKwh, double? Cost);
 
 /// <summary>One recorded position of a car.</summary>
 public sealed record PositionDto(DateTimeOffset At, double Latitude, double Longitude, double? OdometerKm, double? BatteryLevel);
@@ -16,6 +15,9 @@ public sealed record PositionDto(DateTimeOffset At, double Latitude, double Long
 /// <summary>The history REST surface: trips, charging sessions and positions of a car over a time range, JSON or CSV.</summary>
 public static class HistoryApi
 {
+    /// <summary>The problem code of a price set for a session the history does not hold.</summary>
+    public const string ChargeNotFound = "charge_not_found";
+
     private static readonly TimeSpan DefaultRange = TimeSpan.FromDays(30);
     private static readonly TimeSpan LongestRange = TimeSpan.FromDays(366);
 
@@ -29,6 +31,8 @@ public static class HistoryApi
             .WithSummary("Trips the car made that started between from and to (default: the last 30 days); ?format=csv for CSV");
         car.MapGet("/charges", GetCharges).WithName(nameof(GetCharges))
             .WithSummary("Charging sessions that started between from and to, with energy added and cost; ?format=csv for CSV");
+        car.MapPut("/charges/{start}/price", SetChargePrice).WithName(nameof(SetChargePrice))
+            .WithSummary("Sets the price of the session that started at start (as listed): { \"pricePerKwh\": 0.21 } or { \"cost\": 3.10 }");
         car.MapGet("/positions", GetPositions).WithName(nameof(GetPositions))
             .WithSummary("Every recorded position between from and to; ?format=csv for CSV");
         app.MapLegacyHistory();
@@ -56,7 +60,7 @@ public static class HistoryApi
 
     public static async Task<Results<Ok<ChargeDto[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetCharges(string vin,
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,
-        ChargePricing pricing, TimeProvider time, CancellationToken cancellationToken)
+        ChargeHistory history, TimeProvider time, CancellationToken cancellationToken)
     {
         var (problem, query) = await LoadAsync(vin, from, to, format, Margin, directory, database, time, cancellationToken);
         if (problem is not null)
@@ -64,17 +68,61 @@ public static class HistoryApi
             return problem;
         }
 
-        var charges = Sessions.Charges(query!.Samples, query.Car.BatteryCapacityKwh)
-            .Where(s => query.StartsInRange(s))
-            .Select(s => new ChargeDto(s.Start, s.End, s.StartLevel, s.EndLevel, s.EnergyKwh, s.MaxPowerKw, pricing.Cost(s), pricing.Currency,
-                s.Location))
-            .ToArray();
+        var charges = history.Priced(vin, query!.Car.BatteryCapacityKwh, query.Samples, query.From, query.To).ToArray();
         return query.Csv
-            ? Csv(vin, "charges", ["start", "end", "startLevel", "endLevel", "energyKwh", "maxPowerKw", "cost", "currency", "latitude", "longitude"],
+            ? Csv(vin, "charges", ["start", "end", "startLevel", "endLevel", "energyKwh", "maxPowerKw", "cost", "currency", "latitude", "longitude",
+                    "averagePowerKw", "place", "priceEdited"],
                 charges.Select(c => new object?[] { c.Start, c.End, c.StartLevel, c.EndLevel, c.EnergyKwh, c.MaxPowerKw, c.Cost, c.Currency,
-                    c.Location?.Latitude, c.Location?.Longitude }))
+                    c.Location?.Latitude, c.Location?.Longitude, c.AveragePowerKw, c.HomeOrAway, c.PriceEdited }))
             : TypedResults.Ok(charges);
     }
+
+    public static async Task<Results<Ok<ChargeDto>, ValidationProblem, ProblemHttpResult>> SetChargePrice(string vin, string start,
+        ChargePriceRequest? request, VehicleDirectory directory, HistoryDatabase database, ChargeHistory history, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!TryParseInstant(start, out var at) || at is null)
+        {
+            return Fail("start", "start is the session's start as listed, an ISO-8601 date and time, e.g. 2026-11-28T22:30:00Z.").Problem!;
+        }
+
+        if (PriceProblem(request) is { } priceProblem)
+        {
+            return priceProblem;
+        }
+
+        var (problem, query) = await LoadAsync(vin, Iso(at.Value - Margin), Iso(at.Value + Margin), null, TimeSpan.Zero, directory, database,
+            time, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (history.Find(vin, query!.Car.BatteryCapacityKwh, query.Samples, at.Value) is not { } session)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "No such charging session",
+                detail: $"No charging session of {vin.ToUpperInvariant()} started at {Iso(at.Value)}; list them with GET /api/vehicles/{{vin}}/charges.",
+                extensions: new Dictionary<string, object?> { ["code"] = ChargeNotFound });
+        }
+
+        using (var connection = database.Open())
+        {
+            HistoryPrices.SaveEdit(connection, vin, new EditedPrice(session.Start, request!.PricePerKwh, request.Cost));
+        }
+
+        return TypedResults.Ok(history.Find(vin, query.Car.BatteryCapacityKwh, query.Samples, session.Start)!);
+    }
+
+    private static ValidationProblem? PriceProblem(ChargePriceRequest? request) => request switch
+    {
+        null or { PricePerKwh: null, Cost: null } => Fail("pricePerKwh", "Give pricePerKwh (per kWh from the grid) or cost (the whole session).").Problem,
+        { PricePerKwh: not null, Cost: not null } => Fail("cost", "Give pricePerKwh or cost, not both.").Problem,
+        { PricePerKwh: { } price } when !double.IsFinite(price) || price is < 0 or > 100 => Fail("pricePerKwh", "pricePerKwh is a price from 0 to 100.").Problem,
+        { Cost: { } cost } when !double.IsFinite(cost) || cost is < 0 or > 100_000 => Fail("cost", "cost is an amount from 0 to 100000.").Problem,
+        _ => null,
+    };
+
+    private static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     public static async Task<Results<Ok<PositionDto[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetPositions(string vin,
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,

@@ -37,6 +37,26 @@ public sealed class HistoryDatabase
             PRIMARY KEY (vin, at)
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE price_slot (
+            start_at INTEGER PRIMARY KEY,
+            end_at INTEGER NOT NULL,
+            price REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE charge_price (
+            vin TEXT NOT NULL,
+            start_at INTEGER NOT NULL,
+            price_per_kwh REAL,
+            cost REAL,
+            PRIMARY KEY (vin, start_at)
+        ) WITHOUT ROWID;
+        CREATE TABLE battery_health (
+            vin TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            soh_percent REAL NOT NULL,
+            PRIMARY KEY (vin, at)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     private readonly TimeProvider time;

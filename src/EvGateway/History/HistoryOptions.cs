@@ -32,6 +32,22 @@ public sealed class HistoryOptions
     [Required(ErrorMessage = "History:Currency must name the currency of the prices, e.g. EUR.")]
     public string Currency { get; set; } = "EUR";
 
+    /// <summary>
+    /// What one unit of the day-ahead feed's prices (Tariff:Url) is in <see cref="Currency"/>: the Agile feed quotes
+    /// pence per kWh, so 0.01 gives pounds.
+    /// </summary>
+    [Range(0.000001, 1000.0, ErrorMessage = "History:TariffPriceFactor is what one unit of the feed's price is in History:Currency (0.01 for pence to pounds).")]
+    public double TariffPriceFactor { get; set; } = 0.01;
+
+    /// <summary>
+    /// Where the car is at home, "latitude,longitude"; a session within <see cref="HomeRadiusMetres"/> of it is at
+    /// home. Empty = the place where the most charging energy was added is home.
+    /// </summary>
+    public string? Home { get; set; }
+
+    [Range(10.0, 5000.0, ErrorMessage = "History:HomeRadiusMetres is a distance from 10 to 5000 m.")]
+    public double HomeRadiusMetres { get; set; } = 150;
+
     /// <summary>IANA id of the zone the night hours are read in; empty = the machine's zone.</summary>
     public string? TimeZone { get; set; }
 
@@ -41,6 +57,21 @@ public sealed class HistoryOptions
 
     public TimeZoneInfo ResolveTimeZone() =>
         string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>The home place from <see cref="Home"/>, or null when unset or unreadable (<see cref="HomeProblem"/> says which).</summary>
+    public Place? HomePlace()
+    {
+        var parts = Home?.Split(',', StringSplitOptions.TrimEntries);
+        return parts is [var lat, var lon]
+               && double.TryParse(lat, NumberStyles.Float, CultureInfo.InvariantCulture, out var latitude) && latitude is >= -90 and <= 90
+               && double.TryParse(lon, NumberStyles.Float, CultureInfo.InvariantCulture, out var longitude) && longitude is >= -180 and <= 180
+            ? new Place(latitude, longitude)
+            : null;
+    }
+
+    public string? HomeProblem() => string.IsNullOrWhiteSpace(Home) || HomePlace() is not null
+        ? null
+        : "History:Home must be \"latitude,longitude\" in decimal degrees, e.g. 48.8566,2.3522.";
 
     /// <summary>The first thing wrong with the night hours, or null when they make sense.</summary>
     public string? NightHoursProblem()

@@ -20,6 +20,9 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<HistoryWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<HistoryWriter>());
         services.AddSingleton(provider => new ChargePricing(provider.GetRequiredService<IOptions<HistoryOptions>>().Value));
+        services.AddSingleton<ChargeHistory>();
+        services.AddSingleton<TariffRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<TariffRecorder>());
         return services;
     }
 
@@ -28,7 +31,7 @@ public static class HistoryServiceCollectionExtensions
     {
         public ValidateOptionsResult Validate(string? name, HistoryOptions options)
         {
-            if (options.NightHoursProblem() is { } problem)
+            if ((options.NightHoursProblem() ?? options.HomeProblem()) is { } problem)
             {
                 return ValidateOptionsResult.Fail(problem);
             }

@@ -14,6 +14,9 @@ public static class LegacyHistoryApi
     /// <summary>psacc deletes sessions that gained less than two points; its scripts never saw them.</summary>
     private const double LegacyMinimumGain = 2;
 
+    /// <summary>The end of "all history": far enough, and room left to widen a range by a margin.</summary>
+    private static readonly DateTimeOffset Forever = DateTimeOffset.MaxValue.AddYears(-1);
+
     public static IEndpointRouteBuilder MapLegacyHistory(this IEndpointRouteBuilder app)
     {
         var legacy = app.MapGroup("").WithTags("Legacy (psa_car_controller)");
@@ -67,13 +70,13 @@ public static class LegacyHistoryApi
     }
 
     public static async Task<IResult> GetLegacyChargings(HttpContext context, VehicleDirectory directory, HistoryDatabase database,
-        ChargePricing pricing, CancellationToken cancellationToken)
+        ChargeHistory history, CancellationToken cancellationToken)
     {
-        var sessions = new List<(Vehicle Car, ChargeSession Session, double? Mileage)>();
+        var sessions = new List<(Vehicle Car, ChargeDto Session, double? Mileage)>();
         foreach (var car in await directory.GetVehiclesAsync(cancellationToken))
         {
             var samples = ReadAll(database, car.Vin);
-            foreach (var session in Sessions.Charges(samples, car.BatteryCapacityKwh))
+            foreach (var session in history.Priced(car.Vin, car.BatteryCapacityKwh, samples, DateTimeOffset.UnixEpoch, Forever))
             {
                 if (session.End is null || session.EndLevel - session.StartLevel >= LegacyMinimumGain)
                 {
@@ -94,7 +97,7 @@ public static class LegacyHistoryApi
                 ("end_level", Level(session.EndLevel)),
                 ("kw", session.EnergyKwh is { } energy ? Whole(energy) : "null"),
                 ("mileage", mileage is { } km ? Number(km) : "null"),
-                ("price", pricing.Cost(session) is { } cost ? Whole(cost) : "null"),
+                ("price", session.Cost is { } cost ? Whole(cost) : "null"),
                 ("start_at", Text(HttpDate(session.Start))),
                 ("start_level", Level(session.StartLevel)),
                 ("stop_at", session.End is { } stop ? Text(HttpDate(stop)) : "null"),
@@ -130,7 +133,7 @@ public static class LegacyHistoryApi
     private static List<HistorySample> ReadAll(HistoryDatabase database, string vin)
     {
         using var connection = database.Open();
-        return HistorySamples.Read(connection, vin, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1));
+        return HistorySamples.Read(connection, vin, DateTimeOffset.UnixEpoch, Forever);
     }
 
     private static IResult Json(HttpContext context, string body)

@@ -1,3 +1,4 @@
+using EvGateway.Charging.Tariff;
 using EvGateway.History;
 
 namespace EvGateway.Tests.History;
@@ -50,6 +51,30 @@ public sealed class ChargePricingTests
         Assert.Contains("NightStart", new HistoryOptions { NightPrice = 0.1, NightEnd = "06:00" }.NightHoursProblem());
         Assert.Contains("NightEnd", new HistoryOptions { NightPrice = 0.1, NightStart = "22:30", NightEnd = "6h" }.NightHoursProblem());
         Assert.Null(NightRates("UTC").NightHoursProblem());
+    }
+
+    [Fact]
+    public void Minutes_in_a_stored_day_ahead_slot_take_its_price_and_the_others_the_fixed_rate()
+    {
+        var pricing = new ChargePricing(NightRates("UTC"));
+        // 22:00-23:00 at 5 p, then nothing stored: 23:00-24:00 is night at the fixed 0.10.
+        PriceSlot[] slots = [new(Evening, Evening.AddMinutes(30), 4), new(Evening.AddMinutes(30), Evening.AddHours(1), 6)];
+
+        var cost = pricing.Cost(Session(Evening, Evening.AddHours(2), 18), slots);
+
+        Assert.Equal(Math.Round((4.5 * 0.04 + 4.5 * 0.06 + 9 * 0.10) / 0.9, 2), cost);
+    }
+
+    [Fact]
+    public void A_price_the_owner_set_wins_over_the_feed_and_the_fixed_rates()
+    {
+        var pricing = new ChargePricing(NightRates("UTC"));
+        var session = Session(Evening, Evening.AddHours(2), 18);
+        PriceSlot[] slots = [new(Evening, Evening.AddHours(2), 4)];
+
+        Assert.Equal(Math.Round(18 / 0.9 * 0.25, 2), pricing.Cost(session, slots, new EditedPrice(Evening, 0.25, null)));
+        Assert.Equal(3.1, pricing.Cost(session, slots, new EditedPrice(Evening, null, 3.1)));
+        Assert.Equal(7.5, pricing.Cost(Session(Evening, null, null), slots, new EditedPrice(Evening, null, 7.5)));
     }
 
     private static HistoryOptions NightRates(string zone) => new()

@@ -33,6 +33,35 @@ public sealed class HistoryApiTests
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("2026-11-28T22:30:00Z", "{}", "pricePerKwh")]
+    [InlineData("2026-11-28T22:30:00Z", "{\"pricePerKwh\": -1}", "pricePerKwh")]
+    [InlineData("2026-11-28T22:30:00Z", "{\"pricePerKwh\": 0.2, \"cost\": 3}", "cost")]
+    [InlineData("2026-11-28T22:30:00Z", "{\"cost\": 1e9}", "cost")]
+    [InlineData("last-night", "{\"cost\": 3}", "start")]
+    public async Task A_session_price_that_makes_no_sense_is_a_400_naming_the_field(string start, string body, string field)
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var answer = await app.Client.PutAsync($"/api/vehicles/{Vin}/charges/{start}/price",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var problem = await answer.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_price_for_a_session_the_history_does_not_hold_is_a_404()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        var answer = await app.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charges/2020-01-01T00:00:00Z/price", new { cost = 3.1 }, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Equal(HistoryApi.ChargeNotFound, (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task A_malformed_VIN_is_a_400_and_an_unknown_one_a_404()
     {

@@ -41,6 +41,34 @@ public sealed class HistoryDatabaseTests
     }
 
     [Fact]
+    public void A_file_of_the_first_schema_gains_the_price_and_health_tables_and_keeps_its_samples()
+    {
+        using var store = new HistoryStore();
+        using (var old = new SqliteConnection($"Data Source={store.FilePath};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+                CREATE TABLE sample (vin TEXT NOT NULL, at INTEGER NOT NULL, fetched_at INTEGER NOT NULL, battery_level REAL, range_km REAL,
+                    odometer_km REAL, plug_state INTEGER NOT NULL, charge_state INTEGER NOT NULL, charge_power_kw REAL, latitude REAL,
+                    longitude REAL, PRIMARY KEY (vin, at)) WITHOUT ROWID;
+                """;
+            create.ExecuteNonQuery();
+            HistorySamples.Insert(old, [Sample(Noon, level: 50)]);
+        }
+
+        store.OpenDatabase();
+        using var connection = store.Database.Open();
+
+        Assert.Single(store.Read(Vin));
+        Assert.Equal((long)HistoryDatabase.CurrentVersion, Scalar(connection, "SELECT version FROM schema_version;"));
+        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM price_slot;"));
+        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM charge_price;"));
+        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM battery_health;"));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_database_is_set_aside_with_one_log_line_and_a_new_history_starts()
     {
         using var store = new HistoryStore();

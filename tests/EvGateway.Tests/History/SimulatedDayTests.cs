@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvGateway.History;
 using EvGateway.Simulator.Cars;
 using EvGateway.Simulator.Renault;
+using EvGateway.Simulator.Tariff;
 using EvGateway.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,48 +27,10 @@ public sealed class SimulatedDayTests
     [Fact]
     public async Task A_day_of_driving_and_night_charging_yields_its_two_trips_and_one_priced_session_in_JSON_CSV_and_the_old_bridge_shapes()
     {
-        await using var app = await GatewayApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["History:DayPrice"] = DayPrice.ToString(CultureInfo.InvariantCulture),
-            ["History:NightPrice"] = NightPrice.ToString(CultureInfo.InvariantCulture),
-            ["History:NightStart"] = "22:30",
-            ["History:NightEnd"] = "06:00",
-            ["History:ChargerEfficiency"] = Efficiency.ToString(CultureInfo.InvariantCulture),
-            ["History:Currency"] = "EUR",
-            ["History:TimeZone"] = "UTC",
-        });
+        await using var app = await GatewayApp.StartAsync(FixedRates(feed: false));
         var car = app.Simulator.Renault.Car(Vin);
         var spec = car.Spec;
-        var morning = app.Time.GetUtcNow().Date.AddDays(1).AddHours(7);
-        car.Plug(false);
-        await PollUntil(app, new DateTimeOffset(morning, TimeSpan.Zero));
-
-        // To work: 20 points of battery in two legs, read in between.
-        car.SetLevel(80);
-        await Poll(app, minutes: 50);
-        var leaveHome = car.Read();
-        car.Drive(KmFor(10, spec));
-        await Poll(app, minutes: 15);
-        car.Drive(KmFor(10, spec));
-        var atWork = car.Read();
-        await PollFor(app, hours: 14);
-
-        // Home in the evening, plugged in when the night rate starts.
-        car.SetLevel(40);
-        await Poll(app, minutes: 30);
-        car.Plug(true);
-        car.StartCharging();
-        var plugged = car.Read();
-        await PollFor(app, hours: 8.5);
-        var charged = car.Read();
-
-        // Next morning: unplug and drive 15 points' worth.
-        car.Plug(false);
-        await Poll(app, minutes: 15);
-        var leaveAgain = car.Read();
-        car.Drive(KmFor(15, spec));
-        var arrived = car.Read();
-        await PollFor(app, hours: 1);
+        var (leaveHome, atWork, plugged, charged, leaveAgain, arrived) = await LiveADayAsync(app);
 
         var range = $"from={Iso(leaveHome.Timestamp.AddHours(-1))}&to={Iso(arrived.Timestamp.AddHours(1))}";
         await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
@@ -103,7 +67,7 @@ public sealed class SimulatedDayTests
 
         var legacyAnswer = await app.Client.GetAsync("/vehicles/chargings", Ct);
         var legacyText = await legacyAnswer.Content.ReadAsStringAsync(Ct);
-        var startAt = session.GetProperty("start").GetDateTimeOffset().ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
+        var startAt = HttpDate(session.GetProperty("start").GetDateTimeOffset());
         // All history, not the day's range: the session the demo car was in when the gateway started comes first.
         var legacy = Assert.Single(JsonSerializer.Deserialize<JsonElement[]>(legacyText)!,
             c => c.GetProperty("VIN").GetString() == Vin && c.GetProperty("start_at").GetString() == startAt);
@@ -161,6 +125,129 @@ public sealed class SimulatedDayTests
         Assert.Equal(JsonValueKind.Array, trip.GetProperty("positions").GetProperty("lat").ValueKind);
         Assert.Contains("\"distance\":25.0", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_a_day_ahead_feed_the_night_charge_is_priced_from_the_slots_it_ran_in_after_the_feed_forgot_them()
+    {
+        await using var app = await GatewayApp.StartAsync(FixedRates(feed: true));
+        var car = app.Simulator.Renault.Car(Vin);
+        var night = app.Time.GetUtcNow().Date.AddDays(1).AddHours(22);
+        // Pence per kWh: dear all day, 12 p in the evening, 6 p after midnight; the fixed rates would say 20 and 10 (euro)cents.
+        app.Simulator.Tariff.Pin(HalfHours(new DateTimeOffset(night.AddDays(-2), TimeSpan.Zero), hours: 96, at =>
+            at.Hour is >= 22 ? 12 : at.Hour is < 6 ? 6 : 30));
+        var day = await LiveADayAsync(app);
+        var recorder = app.Services.GetRequiredService<TariffRecorder>();
+        await recorder.RecordAsync(Ct);
+
+        // The feed moves on: the night's prices are no longer published, and the next read keeps what it had.
+        var later = new DateTimeOffset(night.AddDays(2), TimeSpan.Zero);
+        app.Simulator.Tariff.Pin(HalfHours(later, hours: 24, _ => 50));
+        await Poll(app, minutes: 45);
+        await recorder.RecordAsync(Ct);
+        using (var connection = app.Services.GetRequiredService<HistoryDatabase>().Open())
+        {
+            Assert.Equal(50, Assert.Single(HistoryPrices.ReadSlots(connection, later, later.AddMinutes(1))).PricePerKwh);
+        }
+
+        await app.Services.GetRequiredService<HistoryWriter>().FlushAsync(Ct);
+        var range = $"from={Iso(day.LeaveHome.Timestamp.AddHours(-1))}&to={Iso(day.Arrived.Timestamp.AddHours(1))}";
+        var session = Assert.Single((await app.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{Vin}/charges?{range}", Ct))!);
+
+        var start = session.GetProperty("start").GetDateTimeOffset();
+        var end = session.GetProperty("end").GetDateTimeOffset();
+        var energy = 60 * car.Spec.CapacityKwh / 100;
+        var beforeMidnight = (start.Date.AddDays(1) - start.UtcDateTime) / (end - start);
+        var expected = energy / Efficiency * (beforeMidnight * 0.12 + (1 - beforeMidnight) * 0.06);
+        Assert.InRange(beforeMidnight, 0.1, 0.9);
+        Assert.Equal(expected, session.GetProperty("cost").GetDouble(), expected * 0.02);
+        Assert.Equal(energy / (end - start).TotalHours, session.GetProperty("averagePowerKw").GetDouble(), car.Spec.ChargePowerKw * 0.02);
+        Assert.Equal("home", session.GetProperty("place").GetString());
+        Assert.False(session.GetProperty("priceEdited").GetBoolean());
+
+        // The owner's own price wins, everywhere the session is shown.
+        var edited = await app.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charges/{Iso(start)}/price", new { pricePerKwh = 0.3 }, Ct);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var cost = Math.Round(session.GetProperty("energyKwh").GetDouble() / Efficiency * 0.3, 2);
+        Assert.Equal(cost, (await edited.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("cost").GetDouble());
+        var listed = Assert.Single((await app.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{Vin}/charges?{range}", Ct))!);
+        Assert.Equal(cost, listed.GetProperty("cost").GetDouble());
+        Assert.True(listed.GetProperty("priceEdited").GetBoolean());
+        var csv = (await app.Client.GetStringAsync($"/api/vehicles/{Vin}/charges?{range}&format=csv", Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(cost, double.Parse(csv[1].Split(',')[6], CultureInfo.InvariantCulture));
+        Assert.EndsWith(",home,True", csv[1], StringComparison.Ordinal);
+
+        await app.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charges/{Iso(start.AddSeconds(20))}/price", new { cost = 3.1 }, Ct);
+        var legacy = JsonSerializer.Deserialize<JsonElement[]>(await app.Client.GetStringAsync("/vehicles/chargings", Ct))!;
+        Assert.Equal(3.1, legacy.Single(c => c.GetProperty("VIN").GetString() == Vin && c.GetProperty("start_at").GetString() == HttpDate(start))
+            .GetProperty("price").GetDouble());
+    }
+
+    private static Dictionary<string, string?> FixedRates(bool feed)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["History:DayPrice"] = DayPrice.ToString(CultureInfo.InvariantCulture),
+            ["History:NightPrice"] = NightPrice.ToString(CultureInfo.InvariantCulture),
+            ["History:NightStart"] = "22:30",
+            ["History:NightEnd"] = "06:00",
+            ["History:ChargerEfficiency"] = Efficiency.ToString(CultureInfo.InvariantCulture),
+            ["History:Currency"] = "EUR",
+            ["History:TimeZone"] = "UTC",
+        };
+        if (!feed)
+        {
+            // The test gateway reads the simulator's feed as demo mode does; without one the fixed rates apply.
+            settings["Tariff:Url"] = "";
+        }
+
+        return settings;
+    }
+
+    private static IEnumerable<TariffRate> HalfHours(DateTimeOffset from, int hours, Func<DateTimeOffset, double> pence) =>
+        Enumerable.Range(0, hours * 2).Select(i => from.AddMinutes(30 * i)).Select(at => new TariffRate(at, at.AddMinutes(30), pence(at)));
+
+    private sealed record Day(CarSnapshot LeaveHome, CarSnapshot AtWork, CarSnapshot Plugged, CarSnapshot Charged, CarSnapshot LeaveAgain,
+        CarSnapshot Arrived);
+
+    // Drive to work, park, home in the evening, charge at night from 22:35, drive next morning; read every quarter hour.
+    private static async Task<Day> LiveADayAsync(GatewayApp app)
+    {
+        var car = app.Simulator.Renault.Car(Vin);
+        var spec = car.Spec;
+        var morning = app.Time.GetUtcNow().Date.AddDays(1).AddHours(7);
+        car.Plug(false);
+        await PollUntil(app, new DateTimeOffset(morning, TimeSpan.Zero));
+
+        // To work: 20 points of battery in two legs, read in between.
+        car.SetLevel(80);
+        await Poll(app, minutes: 50);
+        var leaveHome = car.Read();
+        car.Drive(KmFor(10, spec));
+        await Poll(app, minutes: 15);
+        car.Drive(KmFor(10, spec));
+        var atWork = car.Read();
+        await PollFor(app, hours: 14);
+
+        // Home in the evening, plugged in when the night rate starts.
+        car.SetLevel(40);
+        await Poll(app, minutes: 30);
+        car.Plug(true);
+        car.StartCharging();
+        var plugged = car.Read();
+        await PollFor(app, hours: 8.5);
+        var charged = car.Read();
+
+        // Next morning: unplug and drive 15 points' worth.
+        car.Plug(false);
+        await Poll(app, minutes: 15);
+        var leaveAgain = car.Read();
+        car.Drive(KmFor(15, spec));
+        var arrived = car.Read();
+        await PollFor(app, hours: 1);
+        return new Day(leaveHome, atWork, plugged, charged, leaveAgain, arrived);
+    }
+
+    private static string HttpDate(DateTimeOffset at) => at.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
 
     private static void AssertTrip(JsonElement trip, CarSnapshot from, CarSnapshot to, int points, CarSpec spec)
     {

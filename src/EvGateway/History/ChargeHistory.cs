@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace EvGateway.History;
+
+/// <summary>
+/// A charging session as the REST surface, the CSV, the old bridge's routes and the page show it: priced, with its
+/// average power (energy added / duration) and whether it was at home (<c>"place": "home" | "away"</c>, null
+/// without a position).
+/// </summary>
+public sealed record ChargeDto(
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    double? StartLevel,
+    double? EndLevel,
+    double? EnergyKwh,
+    double? MaxPowerKw,
+    double? AveragePowerKw,
+    double? Cost,
+    string Currency,
+    bool PriceEdited,
+    Place? Location,
+    [property: JsonPropertyName("place")] string? HomeOrAway);
+
+/// <summary>
+/// Turns the sessions found in a car's samples into <see cref="ChargeDto"/>s: each priced from the day-ahead slots
+/// stored while it ran (fixed rates where none is stored) unless the owner set its price, and placed home or away.
+/// </summary>
+public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricing, IOptions<HistoryOptions> options)
+{
+    /// <summary>An owner's price belongs to the session that starts this close to it: a late sample may move a start a little.</summary>
+    private static readonly TimeSpan EditTolerance = TimeSpan.FromMinutes(1);
+
+    /// <summary>The sessions in <paramref name="samples"/> that started in [from, to), oldest first.</summary>
+    public IReadOnlyList<ChargeDto> Priced(string vin, double? capacityKwh, IEnumerable<HistorySample> samples, DateTimeOffset from,
+        DateTimeOffset to)
+    {
+        var sessions = Sessions.Charges(samples, capacityKwh).Where(s => s.Start >= from && s.Start < to).ToList();
+        if (sessions.Count == 0)
+        {
+            return [];
+        }
+
+        using var connection = database.Open();
+        var slots = HistoryPrices.ReadSlots(connection, sessions[0].Start, sessions.Max(s => s.End ?? s.Start).AddMinutes(1));
+        var edits = HistoryPrices.ReadEdits(connection, vin, from - EditTolerance, to + EditTolerance);
+        var settings = options.Value;
+        var home = settings.HomePlace() ?? MostChargedPlace(sessions, settings.HomeRadiusMetres);
+        return sessions.Select(session =>
+        {
+            var edit = edits.Where(e => (e.Start - session.Start).Duration() <= EditTolerance)
+                .MinBy(e => (e.Start - session.Start).Duration());
+            return new ChargeDto(session.Start, session.End, session.StartLevel, session.EndLevel, session.EnergyKwh, session.MaxPowerKw,
+                AveragePower(session), pricing.Cost(session, slots, edit), pricing.Currency, edit is not null, session.Location,
+                session.Location is null || home is null ? null
+                : Distance(session.Location, home) <= settings.HomeRadiusMetres ? "home" : "away");
+        }).ToList();
+    }
+
+    /// <summary>The session of <paramref name="vin"/> that started at <paramref name="start"/> (within a minute), or null.</summary>
+    public ChargeDto? Find(string vin, double? capacityKwh, IEnumerable<HistorySample> samples, DateTimeOffset start) =>
+        Priced(vin, capacityKwh, samples, start - EditTolerance, start + EditTolerance)
+            .Where(c => (c.Start - start).Duration() <= EditTolerance)
+            .MinBy(c => (c.Start - start).Duration());
+
+    /// <summary>Distance in metres; flat-earth is exact enough over the few hundred metres a home radius spans.</summary>
+    public static double Distance(Place a, Place b)
+    {
+        const double EarthRadius = 6_371_000;
+        var meanLatitude = (a.Latitude + b.Latitude) / 2 * Math.PI / 180;
+        var x = (b.Longitude - a.Longitude) * Math.PI / 180 * Math.Cos(meanLatitude);
+        var y = (b.Latitude - a.Latitude) * Math.PI / 180;
+        return Math.Sqrt(x * x + y * y) * EarthRadius;
+    }
+
+    private static double? AveragePower(ChargeSession session) =>
+        session is { End: { } end, EnergyKwh: { } energy } && end > session.Start ? Math.Round(energy / (end - session.Start).TotalHours, 2) : null;
+
+    // Sessions are gathered around the first session of each place; home is the place that took the most energy.
+    private static Place? MostChargedPlace(IEnumerable<ChargeSession> sessions, double radiusMetres)
+    {
+        var places = new List<(Place Centre, double Energy)>();
+        foreach (var session in sessions.Where(s => s.Location is not null))
+        {
+            var index = places.FindIndex(p => Distance(p.Centre, session.Location!) <= radiusMetres);
+            if (index < 0)
+            {
+                places.Add((session.Location!, session.EnergyKwh ?? 0));
+            }
+            else
+            {
+                places[index] = (places[index].Centre, places[index].Energy + (session.EnergyKwh ?? 0));
+            }
+        }
+
+        return places.Count == 0 ? null : places.MaxBy(p => p.Energy).Centre;
+    }
+}
