@@ -122,6 +122,9 @@ public sealed class PsaCloud
 
     public SimulatedCar Car(string vin) => Vehicle(vin).Car;
 
+    /// <summary>Sets the state of health the cloud reports for the car (null: none, as on cars that do not report it).</summary>
+    public void SetBatteryHealth(string vin, double? percent) => Vehicle(vin).BatteryHealthPercent = percent;
+
     /// <summary>An asleep car answers remote commands with 300/900 except the wake-up, and the REST status stays frozen.</summary>
     public void SetAsleep(string vin, bool asleep) => Vehicle(vin).SetAsleep(asleep);
 
@@ -261,11 +264,12 @@ public sealed class PsaCloud
         [
             new PsaVehicle(DemoE208VehicleId, e208,
                 new PsaVehicleTraits("e-208", LegacyPreconditioningSpelling: true, AuxiliaryBatteryPercent: 99, Fuel: null,
-                    DelayedChargeTime: new TimeOnly(22, 30)),
+                    DelayedChargeTime: new TimeOnly(22, 30), BatteryHealthPercent: 97),
                 time, carTimeZone),
             new PsaVehicle(DemoHybridVehicleId, hybrid,
                 new PsaVehicleTraits("3008 Hybrid4", LegacyPreconditioningSpelling: false, AuxiliaryBatteryPercent: 83.5,
-                    Fuel: new PsaFuelTank(LevelPercent: 62, AutonomyKm: 410), DelayedChargeTime: new TimeOnly(22, 31)),
+                    Fuel: new PsaFuelTank(LevelPercent: 62, AutonomyKm: 410), DelayedChargeTime: new TimeOnly(22, 31),
+                    BatteryHealthPercent: 90),
                 time, carTimeZone),
         ];
     }

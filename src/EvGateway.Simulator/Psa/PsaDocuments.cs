@@ -94,7 +94,7 @@ internal static class PsaDocuments
             });
         }
 
-        energy.Add(new JsonObject
+        var electric = new JsonObject
         {
             ["updatedAt"] = updatedAt,
             ["type"] = "Electric",
@@ -109,7 +109,13 @@ internal static class PsaDocuments
                 ["chargingMode"] = !car.Charging ? "No" : car.ChargePowerKw >= 50 ? "Quick" : "Slow",
                 ["nextDelayedTime"] = Duration(view.DelayedChargeTime.ToTimeSpan()),
             },
-        });
+        };
+        if (view.Vehicle.BatteryHealthPercent is { } health)
+        {
+            electric["battery"] = new JsonObject { ["health"] = new JsonObject { ["resistance"] = health } };
+        }
+
+        energy.Add(electric);
 
         var self = $"{apiUrl}/user/vehicles/{view.Vehicle.Id}";
         return new JsonObject

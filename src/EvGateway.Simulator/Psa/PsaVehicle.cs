@@ -6,12 +6,14 @@ namespace EvGateway.Simulator.Psa;
 /// <param name="LegacyPreconditioningSpelling">Older cars answer <c>preconditionning</c>; clients must accept both.</param>
 /// <param name="AuxiliaryBatteryPercent">12 V battery, reported as <c>battery.voltage</c>.</param>
 /// <param name="Fuel">Plug-in hybrids report a second energy entry for their tank.</param>
+/// <param name="BatteryHealthPercent">State of health at start, reported as <c>energy[].battery.health.resistance</c>.</param>
 internal sealed record PsaVehicleTraits(
     string Label,
     bool LegacyPreconditioningSpelling,
     double AuxiliaryBatteryPercent,
     PsaFuelTank? Fuel,
-    TimeOnly DelayedChargeTime);
+    TimeOnly DelayedChargeTime,
+    double? BatteryHealthPercent = null);
 
 internal sealed record PsaFuelTank(int LevelPercent, int AutonomyKm);
 
@@ -41,6 +43,7 @@ internal sealed class PsaVehicle
     private TimeOnly delayedChargeTime;
     private DateTimeOffset? delayedStartAt;
     private string announcedChargeStatus;
+    private double? batteryHealth;
 
     public PsaVehicle(string id, SimulatedCar car, PsaVehicleTraits traits, TimeProvider time, TimeZoneInfo carTimeZone)
     {
@@ -50,6 +53,7 @@ internal sealed class PsaVehicle
         this.time = time;
         this.carTimeZone = carTimeZone;
         delayedChargeTime = traits.DelayedChargeTime;
+        batteryHealth = traits.BatteryHealthPercent;
         car.ChargeSchedule = StartDelayedCharge;
         announcedChargeStatus = PsaDocuments.ChargeStatus(car.Read());
     }
@@ -58,6 +62,13 @@ internal sealed class PsaVehicle
     public string Vin => Car.Vin;
     public SimulatedCar Car { get; }
     public PsaVehicleTraits Traits { get; }
+
+    /// <summary>The state of health the cloud reports; batteries age, so a test may lower it.</summary>
+    public double? BatteryHealthPercent
+    {
+        get { lock (gate) return batteryHealth; }
+        set { lock (gate) batteryHealth = value; }
+    }
 
     public bool IsAsleep
     {

@@ -31,6 +31,8 @@ public static class HistoryApi
             .WithSummary("Trips the car made that started between from and to (default: the last 30 days); ?format=csv for CSV");
         car.MapGet("/charges", GetCharges).WithName(nameof(GetCharges))
             .WithSummary("Charging sessions that started between from and to, with energy added and cost; ?format=csv for CSV");
+        car.MapGet("/battery-health", GetBatteryHealth).WithName(nameof(GetBatteryHealth))
+            .WithSummary("Every state of health the car reported that differed from the one before, oldest first");
         car.MapPut("/charges/{start}/price", SetChargePrice).WithName(nameof(SetChargePrice))
             .WithSummary("Sets the price of the session that started at start (as listed): { \"pricePerKwh\": 0.21 } or { \"cost\": 3.10 }");
         car.MapGet("/positions", GetPositions).WithName(nameof(GetPositions))
@@ -123,6 +125,19 @@ public static class HistoryApi
     };
 
     private static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    public static async Task<Results<Ok<BatteryHealthDto[]>, ValidationProblem>> GetBatteryHealth(string vin, VehicleDirectory directory,
+        HistoryDatabase database, CancellationToken cancellationToken)
+    {
+        if (!Vin.IsValid(vin))
+        {
+            return Fail("vin", Vin.Rule).Problem!;
+        }
+
+        await directory.FindAsync(vin, cancellationToken);
+        using var connection = database.Open();
+        return TypedResults.Ok(BatteryHealth.Read(connection, vin).ToArray());
+    }
 
     public static async Task<Results<Ok<PositionDto[]>, FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetPositions(string vin,
         [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? format, VehicleDirectory directory, HistoryDatabase database,

@@ -26,7 +26,13 @@ public sealed record HistorySample(
     public static HistorySample? From(VehicleStatus status) => status is { UpdatedAt: { } at, Stale: false }
         ? new HistorySample(status.Vin.ToUpperInvariant(), at, status.FetchedAt, status.BatteryLevel, status.RangeKm, status.OdometerKm,
             status.PlugState, status.ChargeState, status.ChargePowerKw, status.Location?.Latitude, status.Location?.Longitude)
+        {
+            BatteryHealthPercent = status.BatteryHealthPercent,
+        }
         : null;
+
+    /// <summary>The battery's state of health the status carried; kept apart, in the battery_health table.</summary>
+    public double? BatteryHealthPercent { get; init; }
 
     public bool HasPosition => Latitude is not null && Longitude is not null;
 }

@@ -6,7 +6,10 @@ namespace EvGateway.History;
 /// <summary>The sample table's SQL: what the writer inserts and the readers query, times as Unix milliseconds.</summary>
 public static class HistorySamples
 {
-    /// <summary>Inserts the samples in one transaction; a sample the file already holds (same car, same car time) is skipped.</summary>
+    /// <summary>
+    /// Inserts the samples, and the states of health they carry, in one transaction; a sample the file already holds
+    /// (same car, same car time) is skipped.
+    /// </summary>
     public static int Insert(SqliteConnection connection, IReadOnlyCollection<HistorySample> samples)
     {
         using var transaction = connection.BeginTransaction();
@@ -37,6 +40,7 @@ public static class HistorySamples
             inserted += command.ExecuteNonQuery();
         }
 
+        BatteryHealth.Record(connection, transaction, samples);
         transaction.Commit();
         return inserted;
     }

@@ -24,6 +24,8 @@ public static class LegacyHistoryApi
             .WithSummary("Trips of the first car, in the old bridge's shape");
         legacy.MapGet("/vehicles/chargings", GetLegacyChargings).WithName(nameof(GetLegacyChargings))
             .WithSummary("Charging sessions of every car, in the old bridge's shape");
+        legacy.MapGet("/battery/soh/{vin}", GetLegacySoh).WithName(nameof(GetLegacySoh))
+            .WithSummary("The latest state of health of a car, in the old bridge's shape: {\"soh\": 96.0} or {\"soh\": null}");
         legacy.MapGet("/positions", GetLegacyPositions).WithName(nameof(GetLegacyPositions))
             .WithSummary("Every recorded position of every car as a GeoJSON FeatureCollection, in the old bridge's shape");
         return app;
@@ -128,6 +130,13 @@ public static class LegacyHistoryApi
             + ", \"level\": " + Level(s.BatteryLevel) + ", \"level_fuel\": null, \"mileage\": " + (s.OdometerKm is { } km ? Number(km) : "null")
             + ", \"vin\": " + Text(s.Vin) + "}, \"type\": \"Feature\"}");
         return Json(context, "{\"features\": [" + string.Join(", ", features) + "], \"type\": \"FeatureCollection\"}");
+    }
+
+    public static IResult GetLegacySoh(HttpContext context, string vin, HistoryDatabase database)
+    {
+        using var connection = database.Open();
+        var latest = Vin.IsValid(vin) ? BatteryHealth.Read(connection, vin).LastOrDefault() : null;
+        return Json(context, "{\"soh\":" + (latest is null ? "null" : Number(latest.SohPercent)) + "}\n");
     }
 
     private static List<HistorySample> ReadAll(HistoryDatabase database, string vin)

@@ -32,6 +32,9 @@ public sealed record VehicleStatus
     /// <summary>Next delayed (scheduled) charge start the car announces, as a time of day in the car's local time.</summary>
     public TimeOnly? NextDelayedChargeStart { get; init; }
 
+    /// <summary>Traction battery state of health in percent, where the car reports it.</summary>
+    public double? BatteryHealthPercent { get; init; }
+
     /// <summary>Outside temperature in °C, where the car reports it.</summary>
     public double? ExternalTemperatureC { get; init; }
 

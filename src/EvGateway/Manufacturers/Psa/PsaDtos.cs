@@ -48,7 +48,13 @@ internal sealed record PsaStatusDto(
     DateTimeOffset? UpdatedAt,
     DateTimeOffset? CreatedAt);
 
-internal sealed record PsaEnergyDto(string? Type, double? Level, double? Autonomy, DateTimeOffset? UpdatedAt, PsaChargingDto? Charging);
+internal sealed record PsaEnergyDto(string? Type, double? Level, double? Autonomy, DateTimeOffset? UpdatedAt, PsaChargingDto? Charging,
+    PsaEnergyBatteryDto? Battery);
+
+/// <summary>The traction battery of an energy entry; psa_car_controller takes <c>health.resistance</c> as the state of health.</summary>
+internal sealed record PsaEnergyBatteryDto(PsaBatteryHealthDto? Health);
+
+internal sealed record PsaBatteryHealthDto(double? Resistance);
 
 internal sealed record PsaChargingDto(
     bool? Plugged,

@@ -30,6 +30,7 @@ internal static class PsaMapping
             Location = SharesPosition(dto.Privacy?.State) ? ToLocation(dto.LastPosition) : null,
             Climate = ToClimate(airConditioning?.Status),
             AuxBatteryLevel = dto.Battery?.Voltage,
+            BatteryHealthPercent = electric?.Battery?.Health?.Resistance,
             NextDelayedChargeStart = nextDelayedStart,
             ExternalTemperatureC = dto.Environment?.Air?.Temp,
             Locked = ToLocked(dto.DoorsState?.LockedState),
