@@ -79,7 +79,7 @@ public class GatewayProcessTests
         Assert.DoesNotContain("   at ", output.ToString());
     }
 
-    private static Process StartGateway(int port, StringBuilder output, Dictionary<string, string>? environment = null)
+    internal static Process StartGateway(int port, StringBuilder output, Dictionary<string, string>? environment = null)
     {
         var dll = GatewayDll();
         var start = new ProcessStartInfo("dotnet")
@@ -124,7 +124,7 @@ public class GatewayProcessTests
         return dll;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
