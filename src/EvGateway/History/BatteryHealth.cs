@@ -1,3 +1,4 @@
+using EvGateway.Vehicles;
 using Microsoft.Data.Sqlite;
 
 namespace EvGateway.History;
@@ -37,6 +38,29 @@ public static class BatteryHealth
             soh.Value = sample.BatteryHealthPercent;
             insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>Keeps readings another tool kept (already one per change); returns how many were new.</summary>
+    public static int Import(SqliteConnection connection, IEnumerable<ImportedBatteryHealth> readings)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO battery_health (vin, at, soh_percent) VALUES ($vin, $at, $soh);";
+        var vin = insert.Parameters.Add("$vin", SqliteType.Text);
+        var at = insert.Parameters.Add("$at", SqliteType.Integer);
+        var soh = insert.Parameters.Add("$soh", SqliteType.Real);
+        var inserted = 0;
+        foreach (var reading in readings)
+        {
+            vin.Value = reading.Vin.ToUpperInvariant();
+            at.Value = reading.At.ToUnixTimeMilliseconds();
+            soh.Value = reading.Percent;
+            inserted += insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return inserted;
     }
 
     /// <summary>Every kept reading of the car, oldest first.</summary>

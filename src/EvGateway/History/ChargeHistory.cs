@@ -1,12 +1,14 @@
 using System.Text.Json.Serialization;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.History;
 
 /// <summary>
 /// A charging session as the REST surface, the CSV, the old bridge's routes and the page show it: priced, with its
-/// average power (energy added / duration) and whether it was at home (<c>"place": "home" | "away"</c>, null
-/// without a position).
+/// average power (energy added / duration), whether it was at home (<c>"place": "home" | "away"</c>, null without a
+/// position) and where it comes from (<c>"source": "gateway"</c> found in the samples, <c>"import"</c> brought from
+/// another tool).
 /// </summary>
 public sealed record ChargeDto(
     DateTimeOffset Start,
@@ -20,7 +22,8 @@ public sealed record ChargeDto(
     string Currency,
     bool PriceEdited,
     Place? Location,
-    [property: JsonPropertyName("place")] string? HomeOrAway);
+    [property: JsonPropertyName("place")] string? HomeOrAway,
+    string Source);
 
 /// <summary>
 /// Turns the sessions found in a car's samples into <see cref="ChargeDto"/>s: each priced from the day-ahead slots
@@ -35,25 +38,37 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
     public IReadOnlyList<ChargeDto> Priced(string vin, double? capacityKwh, IEnumerable<HistorySample> samples, DateTimeOffset from,
         DateTimeOffset to)
     {
-        var sessions = Sessions.Charges(samples, capacityKwh).Where(s => s.Start >= from && s.Start < to).ToList();
+        using var connection = database.Open();
+        var imported = ImportedCharges.Read(connection, vin, from, to);
+        // An imported session was seen by a tool that watched the charge; what the samples suggest at the same time yields to it.
+        var sessions = Sessions.Charges(samples, capacityKwh)
+            .Where(s => s.Start >= from && s.Start < to && !imported.Any(i => Overlap(s.Start, s.End, i.Start, i.End)))
+            .Select(s => (Session: s, Imported: (ImportedCharge?)null))
+            .Concat(imported.Select(i => (Session: new ChargeSession(i.Start, i.End, i.StartLevel, i.EndLevel, i.EnergyKwh, null, null),
+                Imported: (ImportedCharge?)i)))
+            .OrderBy(s => s.Session.Start)
+            .ToList();
         if (sessions.Count == 0)
         {
             return [];
         }
 
-        using var connection = database.Open();
-        var slots = HistoryPrices.ReadSlots(connection, sessions[0].Start, sessions.Max(s => s.End ?? s.Start).AddMinutes(1));
+        var slots = HistoryPrices.ReadSlots(connection, sessions[0].Session.Start,
+            sessions.Max(s => s.Session.End ?? s.Session.Start).AddMinutes(1));
         var edits = HistoryPrices.ReadEdits(connection, vin, from - EditTolerance, to + EditTolerance);
         var settings = options.Value;
-        var home = settings.HomePlace() ?? MostChargedPlace(sessions, settings.HomeRadiusMetres);
-        return sessions.Select(session =>
+        var home = settings.HomePlace() ?? MostChargedPlace(sessions.Select(s => s.Session), settings.HomeRadiusMetres);
+        return sessions.Select(item =>
         {
+            var (session, importedCharge) = item;
             var edit = edits.Where(e => (e.Start - session.Start).Duration() <= EditTolerance)
                 .MinBy(e => (e.Start - session.Start).Duration());
+            var price = edit ?? (importedCharge?.Cost is { } cost ? new EditedPrice(session.Start, null, cost) : null);
             return new ChargeDto(session.Start, session.End, session.StartLevel, session.EndLevel, session.EnergyKwh, session.MaxPowerKw,
-                AveragePower(session), pricing.Cost(session, slots, edit), pricing.Currency, edit is not null, session.Location,
+                AveragePower(session), pricing.Cost(session, slots, price), pricing.Currency, edit is not null, session.Location,
                 session.Location is null || home is null ? null
-                : Distance(session.Location, home) <= settings.HomeRadiusMetres ? "home" : "away");
+                : Distance(session.Location, home) <= settings.HomeRadiusMetres ? "home" : "away",
+                importedCharge is null ? "gateway" : "import");
         }).ToList();
     }
 
@@ -72,6 +87,9 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
         var y = (b.Latitude - a.Latitude) * Math.PI / 180;
         return Math.Sqrt(x * x + y * y) * EarthRadius;
     }
+
+    private static bool Overlap(DateTimeOffset aStart, DateTimeOffset? aEnd, DateTimeOffset bStart, DateTimeOffset? bEnd) =>
+        aStart <= (bEnd ?? bStart) && bStart <= (aEnd ?? aStart);
 
     private static double? AveragePower(ChargeSession session) =>
         session is { End: { } end, EnergyKwh: { } energy } && end > session.Start ? Math.Round(energy / (end - session.Start).TotalHours, 2) : null;

@@ -56,6 +56,16 @@ public sealed class HistoryDatabase
             soh_percent REAL NOT NULL,
             PRIMARY KEY (vin, at)
         ) WITHOUT ROWID;
+        CREATE TABLE imported_charge (
+            vin TEXT NOT NULL,
+            start_at INTEGER NOT NULL,
+            end_at INTEGER,
+            start_level REAL,
+            end_level REAL,
+            energy_kwh REAL,
+            cost REAL,
+            PRIMARY KEY (vin, start_at)
+        ) WITHOUT ROWID;
         """,
     ];
 

@@ -21,6 +21,7 @@ public static class HistoryServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<HistoryWriter>());
         services.AddSingleton(provider => new ChargePricing(provider.GetRequiredService<IOptions<HistoryOptions>>().Value));
         services.AddSingleton<ChargeHistory>();
+        services.AddSingleton<IHistoryImport, HistoryImport>();
         services.AddSingleton<TariffRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<TariffRecorder>());
         return services;

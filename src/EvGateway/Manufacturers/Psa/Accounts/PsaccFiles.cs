@@ -47,6 +47,9 @@ internal sealed record PsaccFiles
 
     public IReadOnlyList<ImportedChargeControl> ChargeControl { get; private init; } = [];
 
+    /// <summary>Positions, charges, states of health and prices from info.db and config.ini, or null when none was given.</summary>
+    public ImportedHistory? History { get; init; }
+
     /// <summary>What the files hold that the gateway does not take, in words (never a value).</summary>
     public IReadOnlyList<string> NotUsed { get; private init; } = [];
 

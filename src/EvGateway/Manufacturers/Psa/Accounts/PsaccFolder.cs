@@ -14,13 +14,12 @@ internal static class PsaccFolder
 
     private static readonly (string File, string Why)[] LeftBehind =
     [
-        ("config.ini", "electricity prices: EvGateway plans with the Tariff:Url price feed"),
-        ("info.db", "trip and charge history stays in psa_car_controller"),
         ("cars.json", "EvGateway lists the cars from PSA itself"),
     ];
 
     /// <summary>
-    /// Reads config.json (required), otp.bin and charge_config.json (when present) from <paramref name="folder"/>.
+    /// Reads config.json (required), otp.bin, charge_config.json, info.db and config.ini (when present) from
+    /// <paramref name="folder"/>.
     /// </summary>
     /// <param name="folder">psa_car_controller's folder.</param>
     /// <param name="problems">What is missing or malformed when null is returned.</param>
@@ -45,7 +44,20 @@ internal static class PsaccFolder
             return null;
         }
 
-        return PsaccFiles.Read(config.RootElement, otpBin, chargeConfig?.RootElement, PsaccSourceNames.Folder, out problems);
+        var files = PsaccFiles.Read(config.RootElement, otpBin, chargeConfig?.RootElement, PsaccSourceNames.Folder, out problems);
+        if (files is null)
+        {
+            return null;
+        }
+
+        // The history does not stop the account's import: what of it cannot be read is said beside what was left behind.
+        var historyNotUsed = new List<string>();
+        var infoDb = Path.Combine(folder, PsaccHistory.InfoDbFile);
+        var configIni = Path.Combine(folder, PsaccHistory.ConfigIniFile);
+        var history = PsaccHistory.Read(File.Exists(infoDb) ? infoDb : null, File.Exists(configIni) ? File.ReadAllText(configIni) : null,
+            historyNotUsed);
+        leftBehind = [.. leftBehind, .. historyNotUsed];
+        return files with { History = history };
     }
 
     private static JsonDocument? ReadJson(string folder, string file, bool required, List<PsaccProblem> problems) =>

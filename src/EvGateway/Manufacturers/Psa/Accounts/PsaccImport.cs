@@ -1,3 +1,4 @@
+using System.Globalization;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
@@ -19,6 +20,7 @@ internal sealed partial class PsaccImport(
     PsaCustomerIdReader customerIds,
     PsaAccountChanges changes,
     IEnumerable<IChargeControlImport> chargeControl,
+    IEnumerable<IHistoryImport> historyImport,
     IOptions<PsaOptions> options,
     ILogger<PsaccImport> logger)
 {
@@ -66,9 +68,36 @@ internal sealed partial class PsaccImport(
             }
         }
 
+        if (files.History is { } history)
+        {
+            await ImportHistoryAsync(history, imported, notUsed);
+        }
+
         await changes.AccountConnectedAsync(CancellationToken.None);
         var cars = await TryAccountAsync(files, imported, notUsed, cancellationToken);
         return new PsaccImportReport(imported, notUsed, cars);
+    }
+
+    private async Task ImportHistoryAsync(ImportedHistory history, List<string> imported, List<string> notUsed)
+    {
+        if (historyImport.FirstOrDefault() is not { } port)
+        {
+            notUsed.Add("info.db and config.ini (the history is not part of this gateway)");
+            return;
+        }
+
+        var added = await port.ImportAsync(history, CancellationToken.None);
+        if (history.Positions.Count + history.Charges.Count + history.BatteryHealth.Count > 0)
+        {
+            imported.Add(string.Create(CultureInfo.InvariantCulture,
+                $"info.db: {added.Positions} of {history.Positions.Count} positions, {added.Charges} of {history.Charges.Count} charging sessions with their price, "
+                + $"{added.BatteryHealth} of {history.BatteryHealth.Count} battery health readings (the others were already imported)"));
+        }
+
+        if (added.Prices)
+        {
+            imported.Add("config.ini: the electricity prices, as the History settings");
+        }
     }
 
     private async Task<IReadOnlyList<string>> TryAccountAsync(PsaccFiles files, List<string> imported, List<string> notUsed,

@@ -10,6 +10,7 @@ using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
 using EvGateway.Tests.Manufacturers.Psa.Pairing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Accounts;
 
@@ -38,7 +39,7 @@ public sealed class PsaccImportTests
         Assert.Contains($"charge_config.json: charge control of {PsaCloud.DemoE208Vin} stops at {Threshold} % and at 22:30; "
                         + $"{PsaCloud.DemoHybridVin} without charge control", output, StringComparison.Ordinal);
         Assert.Contains("config.json: weather_api (EvGateway does not read the weather)", output, StringComparison.Ordinal);
-        Assert.Contains("info.db (trip and charge history stays in psa_car_controller)", output, StringComparison.Ordinal);
+        Assert.Contains("info.db: it holds none of psa_car_controller's tables", output, StringComparison.Ordinal);
         Assert.Contains("PSA account: connected; remote commands: paired", output, StringComparison.Ordinal);
         Assert.Contains(PsaCloud.DemoHybridVin, output, StringComparison.Ordinal);
         await PsaAccountApiTests.AssertNoSecretAsync(rig, output);
@@ -166,6 +167,61 @@ public sealed class PsaccImportTests
         Assert.False(File.Exists(rig.FilePath(PsaTokenStore.FileName)));
         Assert.False(File.Exists(rig.FilePath(OtpStateStore.FileName)));
         Assert.False(File.Exists(rig.FilePath(ChargeControlStore.FileName)));
+    }
+
+    [Fact]
+    public async Task Import_psacc_brings_the_history_of_info_db_and_the_prices_of_config_ini_and_a_second_import_adds_nothing()
+    {
+        await using var rig = await PsaAccountRig.StartAsync();
+        var folder = PsaccFolderOf(rig);
+        var vin = PsaCloud.DemoE208Vin;
+        PsaccInfoDb.Write(Path.Combine(folder.FullName, "info.db"), vin);
+        File.WriteAllText(Path.Combine(folder.FullName, "config.ini"), """
+            [General]
+            currency = €
+            minimum trip length = 10
+
+            [Electricity config]
+            day price = 0.1853
+            night price = 0.1353
+            night hour start = 22h30
+            night hour end = 6h00
+            dc charge price
+            charger efficiency = 0.8942
+            """);
+
+        var (exitCode, output) = await RunGatewayAsync(rig, "import-psacc", folder.FullName);
+        // The first import used the copied refresh token: the second copies the files again, as psa_car_controller now holds them.
+        File.WriteAllText(Path.Combine(folder.FullName, "config.json"), Config(rig, rig.Psa.CurrentRemoteRefreshToken).ToJsonString());
+        var (againCode, again) = await RunGatewayAsync(rig, "import-psacc", folder.FullName);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("info.db: 3 of 3 positions, 1 of 1 charging sessions with their price, 2 of 2 battery health readings", output, StringComparison.Ordinal);
+        Assert.Contains("config.ini: the electricity prices, as the History settings", output, StringComparison.Ordinal);
+        Assert.Contains("info.db: battery_curve", output, StringComparison.Ordinal);
+        Assert.True(againCode == 0, again);
+        Assert.Contains("info.db: 0 of 3 positions, 0 of 1 charging sessions with their price, 0 of 2 battery health readings", again, StringComparison.Ordinal);
+
+        // The car still reports what psa_car_controller last kept: no new reading.
+        rig.Psa.SetBatteryHealth(vin, 97.5);
+        var app = await rig.StartGatewayAsync();
+        var range = "from=2026-10-01T00:00:00Z&to=2026-10-03T00:00:00Z";
+        var positions = await rig.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{vin}/positions?{range}", Ct);
+        var charge = Assert.Single((await rig.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{vin}/charges?{range}", Ct))!);
+        var health = await rig.Client.GetFromJsonAsync<JsonElement[]>($"/api/vehicles/{vin}/battery-health", Ct);
+
+        Assert.Equal([1000.0, 1000.0, 1042.5], positions!.Select(p => p.GetProperty("odometerKm").GetDouble()));
+        // The level rose overnight between two positions, but psa_car_controller watched that charge: its session stands.
+        Assert.Equal("import", charge.GetProperty("source").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-10-01T22:30:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            charge.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal((40.0, 80.0, 20.8, 3.12), (charge.GetProperty("startLevel").GetDouble(), charge.GetProperty("endLevel").GetDouble(),
+            charge.GetProperty("energyKwh").GetDouble(), charge.GetProperty("cost").GetDouble()));
+        Assert.Equal([98.0, 97.5], health!.Select(h => h.GetProperty("sohPercent").GetDouble()));
+        Assert.Equal("{\"soh\":97.5}\n", await rig.Client.GetStringAsync($"/battery/soh/{vin}", Ct));
+        var prices = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EvGateway.History.HistoryOptions>>().Value;
+        Assert.Equal((0.1853, 0.1353, "22:30", "06:00", "EUR", 0.8942),
+            (prices.DayPrice, prices.NightPrice, prices.NightStart, prices.NightEnd, prices.Currency, prices.ChargerEfficiency));
     }
 
     /// <summary>Both cars served, with the charge-control settings charge_config.json held ([0, 0] = no stop hour).</summary>
