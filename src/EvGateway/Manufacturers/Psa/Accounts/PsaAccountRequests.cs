@@ -31,7 +31,10 @@ internal sealed record PsaPairingRequest(string? SmsCode, string? Pin)
 /// <param name="Config">config.json's content, as JSON or as the file's text in a string.</param>
 /// <param name="Otp">otp.bin, base64-encoded; optional.</param>
 /// <param name="ChargeConfig">charge_config.json's content, as JSON or as the file's text; optional.</param>
-internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonElement? ChargeConfig)
+/// <param name="InfoDb">info.db (the trip and charge history), base64-encoded; optional.</param>
+/// <param name="ConfigIni">config.ini's text (the electricity prices); optional.</param>
+internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonElement? ChargeConfig, string? InfoDb = null,
+    string? ConfigIni = null)
 {
     /// <summary>The request the setup page's import step makes of the files' text (otp.bin as base64).</summary>
     public static PsaImportRequest FromText(string? config, string? otp, string? chargeConfig) =>
@@ -60,6 +63,12 @@ internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonEl
             otpBin = otpBin[..length];
         }
 
+        if (InfoDb is not null && InfoDbBytes() is null)
+        {
+            problems = [new PsaccProblem("infoDb", "Must be psa_car_controller's info.db in base64.")];
+            return null;
+        }
+
         var found = new List<PsaccProblem>();
         using var configText = ParseText(given, "config", found);
         using var chargeText = ChargeConfig is { ValueKind: not JsonValueKind.Null } charge ? ParseText(charge, "chargeConfig", found) : null;
@@ -74,7 +83,39 @@ internal sealed record PsaImportRequest(JsonElement? Config, string? Otp, JsonEl
             out problems);
     }
 
+    /// <summary>The files with the history the request carries; info.db is read from a private temporary copy.</summary>
+    public PsaccFiles WithHistory(PsaccFiles files)
+    {
+        if (InfoDbBytes() is not { } infoDb)
+        {
+            return files.WithHistory(null, ConfigIni);
+        }
+
+        var folder = Directory.CreateTempSubdirectory("evgw-psacc-upload-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, PsaccHistory.InfoDbFile);
+            File.WriteAllBytes(path, infoDb);
+            return files.WithHistory(path, ConfigIni);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public override string ToString() => nameof(PsaImportRequest);
+
+    private byte[]? InfoDbBytes()
+    {
+        if (InfoDb is null)
+        {
+            return null;
+        }
+
+        var bytes = new byte[InfoDb.Length];
+        return Convert.TryFromBase64String(InfoDb, bytes, out var length) && length > 0 ? bytes[..length] : null;
+    }
 
     /// <returns>The JSON a string holds (a file's text), or null when the value is JSON already.</returns>
     private static JsonDocument? ParseText(JsonElement value, string field, List<PsaccProblem> problems) =>

@@ -30,7 +30,7 @@ internal static class PsaAccountsApi
             .WithDescription($"A refused code, PIN or account is a 400 with code {PsaPairingException.PairingRejectedCode}; each attempt " +
                              "counts toward PSA's limit of about 20 pairings, so nothing is retried.");
         psa.MapPost("/import", ImportPsacc).Validate<PsaImportRequest>().WithName(nameof(ImportPsacc))
-            .WithSummary("Bring psa_car_controller's config.json, otp.bin (base64) and charge_config.json: answers the account and what was taken")
+            .WithSummary("Bring psa_car_controller's config.json, otp.bin (base64), charge_config.json, info.db (base64) and config.ini: answers the account and what was taken")
             .WithDescription("A malformed file is a 400 naming the field, and nothing changes. Stop psa_car_controller first: " +
                              "it would go on rotating the tokens this import takes over.");
     }
@@ -71,7 +71,7 @@ internal static class PsaAccountsApi
             return (ValidationProblem)Validation.Problem(problem.Field, problem.Reason);
         }
 
-        var report = await import.ImportAsync(files, cancellationToken);
+        var report = await import.ImportAsync(request.WithHistory(files), cancellationToken);
         return TypedResults.Ok(PsaImportAnswer.From(account.Status, report));
     }
 

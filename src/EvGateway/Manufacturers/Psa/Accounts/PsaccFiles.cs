@@ -48,7 +48,7 @@ internal sealed record PsaccFiles
     public IReadOnlyList<ImportedChargeControl> ChargeControl { get; private init; } = [];
 
     /// <summary>Positions, charges, states of health and prices from info.db and config.ini, or null when none was given.</summary>
-    public ImportedHistory? History { get; init; }
+    public ImportedHistory? History { get; private init; }
 
     /// <summary>What the files hold that the gateway does not take, in words (never a value).</summary>
     public IReadOnlyList<string> NotUsed { get; private init; } = [];
@@ -68,6 +68,17 @@ internal sealed record PsaccFiles
         var chargeControl = chargeConfig is { } charge ? ReadChargeConfig(charge, names.ChargeConfig, found, notUsed) : [];
         problems = found;
         return files is null || found.Count > 0 ? null : files with { Otp = otp, ChargeControl = chargeControl, NotUsed = notUsed };
+    }
+
+    /// <summary>
+    /// These files with psa_car_controller's history from <paramref name="infoDbPath"/> and <paramref name="configIni"/>
+    /// (either may be null); what of them cannot be read joins <see cref="NotUsed"/>: the history never stops the
+    /// account's import.
+    /// </summary>
+    public PsaccFiles WithHistory(string? infoDbPath, string? configIni)
+    {
+        var notUsed = new List<string>(NotUsed);
+        return this with { History = PsaccHistory.Read(infoDbPath, configIni, notUsed), NotUsed = notUsed };
     }
 
     // The generated one would print the tokens and the pairing.

@@ -44,20 +44,14 @@ internal static class PsaccFolder
             return null;
         }
 
-        var files = PsaccFiles.Read(config.RootElement, otpBin, chargeConfig?.RootElement, PsaccSourceNames.Folder, out problems);
-        if (files is null)
+        if (PsaccFiles.Read(config.RootElement, otpBin, chargeConfig?.RootElement, PsaccSourceNames.Folder, out problems) is not { } files)
         {
             return null;
         }
 
-        // The history does not stop the account's import: what of it cannot be read is said beside what was left behind.
-        var historyNotUsed = new List<string>();
         var infoDb = Path.Combine(folder, PsaccHistory.InfoDbFile);
         var configIni = Path.Combine(folder, PsaccHistory.ConfigIniFile);
-        var history = PsaccHistory.Read(File.Exists(infoDb) ? infoDb : null, File.Exists(configIni) ? File.ReadAllText(configIni) : null,
-            historyNotUsed);
-        leftBehind = [.. leftBehind, .. historyNotUsed];
-        return files with { History = history };
+        return files.WithHistory(File.Exists(infoDb) ? infoDb : null, File.Exists(configIni) ? File.ReadAllText(configIni) : null);
     }
 
     private static JsonDocument? ReadJson(string folder, string file, bool required, List<PsaccProblem> problems) =>

@@ -224,6 +224,44 @@ public sealed class PsaccImportTests
             (prices.DayPrice, prices.NightPrice, prices.NightStart, prices.NightEnd, prices.Currency, prices.ChargerEfficiency));
     }
 
+    [Fact]
+    public async Task Import_through_the_API_takes_info_db_in_base64_and_config_ini_as_text_and_refuses_an_info_db_that_is_not_base64()
+    {
+        await using var rig = await PsaAccountRig.StartAsync();
+        await rig.StartGatewayAsync();
+        var folder = PsaccFolderOf(rig);
+        var vin = PsaCloud.DemoE208Vin;
+        var infoDb = Path.Combine(folder.FullName, "info.db");
+        PsaccInfoDb.Write(infoDb, vin);
+        using (var checkpoint = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={infoDb};Pooling=False"))
+        {
+            // An owner uploads the file alone: what its write-ahead log held must be in it.
+            checkpoint.Open();
+            using var command = checkpoint.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "config.json"), Ct));
+        var (refused, problem) = await rig.PostAsync("/api/accounts/psa/import", new { config, infoDb = "not base64!" });
+        var (answer, imported) = await rig.PostAsync("/api/accounts/psa/import", new
+        {
+            config,
+            infoDb = Convert.ToBase64String(await File.ReadAllBytesAsync(infoDb, Ct)),
+            configIni = "[Electricity config]\nday price = 0.2\n",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("infoDb", out _), problem.ToString());
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains(imported.GetProperty("imported").EnumerateArray(),
+            l => l.GetString()!.StartsWith("info.db: 3 of 3 positions, 1 of 1 charging sessions", StringComparison.Ordinal));
+        Assert.Contains(imported.GetProperty("imported").EnumerateArray(), l => l.GetString()!.StartsWith("config.ini:", StringComparison.Ordinal));
+        var positions = await rig.Client.GetFromJsonAsync<JsonElement[]>(
+            $"/api/vehicles/{vin}/positions?from=2026-10-01T00:00:00Z&to=2026-10-03T00:00:00Z", Ct);
+        Assert.Equal(3, positions!.Length);
+    }
+
     /// <summary>Both cars served, with the charge-control settings charge_config.json held ([0, 0] = no stop hour).</summary>
     private static async Task AssertImportedAccountServesAsync(PsaAccountRig rig)
     {
