@@ -78,6 +78,27 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
             .Where(c => (c.Start - start).Duration() <= EditTolerance)
             .MinBy(c => (c.Start - start).Duration());
 
+    /// <summary>
+    /// Keeps the owner's price (<paramref name="pricePerKwh"/> or <paramref name="cost"/>) of the session of
+    /// <paramref name="vin"/> that started at <paramref name="start"/>; the session as it is now priced, or null when
+    /// there is no such session.
+    /// </summary>
+    public ChargeDto? SetPrice(string vin, double? capacityKwh, IReadOnlyCollection<HistorySample> samples, DateTimeOffset start,
+        double? pricePerKwh, double? cost)
+    {
+        if (Find(vin, capacityKwh, samples, start) is not { } session)
+        {
+            return null;
+        }
+
+        using (var connection = database.Open())
+        {
+            HistoryPrices.SaveEdit(connection, vin, new EditedPrice(session.Start, pricePerKwh, cost));
+        }
+
+        return Find(vin, capacityKwh, samples, session.Start);
+    }
+
     /// <summary>Distance in metres; flat-earth is exact enough over the few hundred metres a home radius spans.</summary>
     public static double Distance(Place a, Place b)
     {

@@ -100,19 +100,11 @@ public static class HistoryApi
             return problem;
         }
 
-        if (history.Find(vin, query!.Car.BatteryCapacityKwh, query.Samples, at.Value) is not { } session)
-        {
-            return TypedResults.Problem(statusCode: 404, title: "No such charging session",
+        return history.SetPrice(vin, query!.Car.BatteryCapacityKwh, query.Samples, at.Value, request!.PricePerKwh, request.Cost) is { } session
+            ? TypedResults.Ok(session)
+            : TypedResults.Problem(statusCode: 404, title: "No such charging session",
                 detail: $"No charging session of {vin.ToUpperInvariant()} started at {Iso(at.Value)}; list them with GET /api/vehicles/{{vin}}/charges.",
                 extensions: new Dictionary<string, object?> { ["code"] = ChargeNotFound });
-        }
-
-        using (var connection = database.Open())
-        {
-            HistoryPrices.SaveEdit(connection, vin, new EditedPrice(session.Start, request!.PricePerKwh, request.Cost));
-        }
-
-        return TypedResults.Ok(history.Find(vin, query.Car.BatteryCapacityKwh, query.Samples, session.Start)!);
     }
 
     private static ValidationProblem? PriceProblem(ChargePriceRequest? request) => request switch

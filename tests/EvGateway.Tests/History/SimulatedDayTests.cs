@@ -182,7 +182,7 @@ public sealed class SimulatedDayTests
             .GetProperty("price").GetDouble());
     }
 
-    private static Dictionary<string, string?> FixedRates(bool feed)
+    internal static Dictionary<string, string?> FixedRates(bool feed)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -206,11 +206,11 @@ public sealed class SimulatedDayTests
     private static IEnumerable<TariffRate> HalfHours(DateTimeOffset from, int hours, Func<DateTimeOffset, double> pence) =>
         Enumerable.Range(0, hours * 2).Select(i => from.AddMinutes(30 * i)).Select(at => new TariffRate(at, at.AddMinutes(30), pence(at)));
 
-    private sealed record Day(CarSnapshot LeaveHome, CarSnapshot AtWork, CarSnapshot Plugged, CarSnapshot Charged, CarSnapshot LeaveAgain,
+    internal sealed record Day(CarSnapshot LeaveHome, CarSnapshot AtWork, CarSnapshot Plugged, CarSnapshot Charged, CarSnapshot LeaveAgain,
         CarSnapshot Arrived);
 
     // Drive to work, park, home in the evening, charge at night from 22:35, drive next morning; read every quarter hour.
-    private static async Task<Day> LiveADayAsync(GatewayApp app)
+    internal static async Task<Day> LiveADayAsync(GatewayApp app)
     {
         var car = app.Simulator.Renault.Car(Vin);
         var spec = car.Spec;
