@@ -12,6 +12,8 @@ public sealed record BatteryHealthDto(DateTimeOffset At, double SohPercent);
 /// </summary>
 public static class BatteryHealth
 {
+    private const string Insert = "INSERT OR IGNORE INTO battery_health (vin, at, soh_percent) VALUES ($vin, $at, $soh);";
+
     /// <summary>Keeps the samples' readings that change the car's value; part of the caller's transaction.</summary>
     public static void Record(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<HistorySample> samples)
     {
@@ -22,7 +24,7 @@ public static class BatteryHealth
         var at = previous.Parameters.Add("$at", SqliteType.Integer);
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO battery_health (vin, at, soh_percent) VALUES ($vin, $at, $soh);";
+        insert.CommandText = Insert;
         var insertVin = insert.Parameters.Add("$vin", SqliteType.Text);
         var insertAt = insert.Parameters.Add("$at", SqliteType.Integer);
         var soh = insert.Parameters.Add("$soh", SqliteType.Real);
@@ -41,27 +43,8 @@ public static class BatteryHealth
     }
 
     /// <summary>Keeps readings another tool kept (already one per change); returns how many were new.</summary>
-    public static int Import(SqliteConnection connection, IEnumerable<ImportedBatteryHealth> readings)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO battery_health (vin, at, soh_percent) VALUES ($vin, $at, $soh);";
-        var vin = insert.Parameters.Add("$vin", SqliteType.Text);
-        var at = insert.Parameters.Add("$at", SqliteType.Integer);
-        var soh = insert.Parameters.Add("$soh", SqliteType.Real);
-        var inserted = 0;
-        foreach (var reading in readings)
-        {
-            vin.Value = reading.Vin.ToUpperInvariant();
-            at.Value = reading.At.ToUnixTimeMilliseconds();
-            soh.Value = reading.Percent;
-            inserted += insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return inserted;
-    }
+    public static int Import(SqliteConnection connection, IEnumerable<ImportedBatteryHealth> readings) => HistorySql.ForEachRow(connection,
+        Insert, ["$vin", "$at", "$soh"], readings.Select(r => new object?[] { r.Vin.ToUpperInvariant(), r.At.ToUnixTimeMilliseconds(), r.Percent }));
 
     /// <summary>Every kept reading of the car, oldest first.</summary>
     public static List<BatteryHealthDto> Read(SqliteConnection connection, string vin)
@@ -73,7 +56,7 @@ public static class BatteryHealth
         var readings = new List<BatteryHealthDto>();
         while (reader.Read())
         {
-            readings.Add(new BatteryHealthDto(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetDouble(1)));
+            readings.Add(new BatteryHealthDto(HistorySql.Instant(reader, 0), reader.GetDouble(1)));
         }
 
         return readings;

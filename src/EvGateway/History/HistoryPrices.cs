@@ -13,31 +13,13 @@ public sealed record EditedPrice(DateTimeOffset Start, double? PricePerKwh, doub
 public static class HistoryPrices
 {
     /// <summary>Stores the slots; a slot already held (same start) takes the newer price.</summary>
-    public static int SaveSlots(SqliteConnection connection, IEnumerable<PriceSlot> slots)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+    public static int SaveSlots(SqliteConnection connection, IEnumerable<PriceSlot> slots) => HistorySql.ForEachRow(connection, """
             INSERT INTO price_slot (start_at, end_at, price) VALUES ($start, $end, $price)
             ON CONFLICT (start_at) DO UPDATE SET end_at = excluded.end_at, price = excluded.price
             WHERE end_at <> excluded.end_at OR price <> excluded.price;
-            """;
-        var start = command.Parameters.Add("$start", SqliteType.Integer);
-        var end = command.Parameters.Add("$end", SqliteType.Integer);
-        var price = command.Parameters.Add("$price", SqliteType.Real);
-        var changed = 0;
-        foreach (var slot in slots)
-        {
-            start.Value = slot.Start.ToUnixTimeMilliseconds();
-            end.Value = slot.End.ToUnixTimeMilliseconds();
-            price.Value = slot.PricePerKwh;
-            changed += command.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return changed;
-    }
+            """,
+        ["$start", "$end", "$price"],
+        slots.Select(slot => new object?[] { slot.Start.ToUnixTimeMilliseconds(), slot.End.ToUnixTimeMilliseconds(), slot.PricePerKwh }));
 
     /// <summary>The stored slots that overlap [from, to), in time order, in the feed's unit.</summary>
     public static List<PriceSlot> ReadSlots(SqliteConnection connection, DateTimeOffset from, DateTimeOffset to)
@@ -50,8 +32,7 @@ public static class HistoryPrices
         var slots = new List<PriceSlot>();
         while (reader.Read())
         {
-            slots.Add(new PriceSlot(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetDouble(2)));
+            slots.Add(new PriceSlot(HistorySql.Instant(reader, 0), HistorySql.Instant(reader, 1), reader.GetDouble(2)));
         }
 
         return slots;
@@ -84,8 +65,7 @@ public static class HistoryPrices
         var edits = new List<EditedPrice>();
         while (reader.Read())
         {
-            edits.Add(new EditedPrice(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
-                reader.IsDBNull(1) ? null : reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+            edits.Add(new EditedPrice(HistorySql.Instant(reader, 0), HistorySql.Nullable(reader, 1), HistorySql.Nullable(reader, 2)));
         }
 
         return edits;

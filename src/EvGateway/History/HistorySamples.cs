@@ -10,40 +10,19 @@ public static class HistorySamples
     /// Inserts the samples, and the states of health they carry, in one transaction; a sample the file already holds
     /// (same car, same car time) is skipped.
     /// </summary>
-    public static int Insert(SqliteConnection connection, IReadOnlyCollection<HistorySample> samples)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+    public static int Insert(SqliteConnection connection, IReadOnlyCollection<HistorySample> samples) => HistorySql.ForEachRow(connection, """
             INSERT OR IGNORE INTO sample (vin, at, fetched_at, battery_level, range_km, odometer_km, plug_state, charge_state,
                                           charge_power_kw, latitude, longitude)
             VALUES ($vin, $at, $fetched, $level, $range, $odometer, $plug, $charge, $power, $lat, $lon);
-            """;
-        var parameters = new[] { "$vin", "$at", "$fetched", "$level", "$range", "$odometer", "$plug", "$charge", "$power", "$lat", "$lon" }
-            .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
-        var inserted = 0;
-        foreach (var sample in samples)
+            """,
+        ["$vin", "$at", "$fetched", "$level", "$range", "$odometer", "$plug", "$charge", "$power", "$lat", "$lon"],
+        samples.Select(sample => new object?[]
         {
-            object?[] values =
-            [
-                sample.Vin, sample.At.ToUnixTimeMilliseconds(), sample.FetchedAt.ToUnixTimeMilliseconds(), sample.BatteryLevel,
-                sample.RangeKm, sample.OdometerKm, (int)sample.PlugState, (int)sample.ChargeState, sample.ChargePowerKw,
-                sample.Latitude, sample.Longitude,
-            ];
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            inserted += command.ExecuteNonQuery();
-        }
-
-        BatteryHealth.Record(connection, transaction, samples);
-        transaction.Commit();
-        return inserted;
-    }
+            sample.Vin, sample.At.ToUnixTimeMilliseconds(), sample.FetchedAt.ToUnixTimeMilliseconds(), sample.BatteryLevel,
+            sample.RangeKm, sample.OdometerKm, (int)sample.PlugState, (int)sample.ChargeState, sample.ChargePowerKw,
+            sample.Latitude, sample.Longitude,
+        }),
+        transaction => BatteryHealth.Record(connection, transaction, samples));
 
     /// <summary>The samples of one car with a car time in [from, to), oldest first.</summary>
     public static List<HistorySample> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
@@ -62,15 +41,13 @@ public static class HistorySamples
         {
             samples.Add(new HistorySample(
                 reader.GetString(0),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                Nullable(reader, 3), Nullable(reader, 4), Nullable(reader, 5),
+                HistorySql.Instant(reader, 1),
+                HistorySql.Instant(reader, 2),
+                HistorySql.Nullable(reader, 3), HistorySql.Nullable(reader, 4), HistorySql.Nullable(reader, 5),
                 (PlugState)reader.GetInt32(6), (ChargeState)reader.GetInt32(7),
-                Nullable(reader, 8), Nullable(reader, 9), Nullable(reader, 10)));
+                HistorySql.Nullable(reader, 8), HistorySql.Nullable(reader, 9), HistorySql.Nullable(reader, 10)));
         }
 
         return samples;
     }
-
-    private static double? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 }
