@@ -18,6 +18,8 @@ public static class AccountsServiceCollectionExtensions
         builder.Services.AddSingleton(stored);
         builder.Services.AddSingleton<IAccountSettingsStore>(stored);
         builder.Services.AddHostedService<StoredAccountsReport>();
+        builder.Services.AddSingleton<AccountChanges>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AccountChanges>());
         builder.Services.AddHealthChecks().AddCheck<AccountsHealth>("accounts", tags: ["ready"]);
         return builder;
     }

@@ -1,13 +1,17 @@
 using System.Threading.Channels;
+using EvGateway.Accounts;
+using EvGateway.Charging.Control;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Accounts;
 
 namespace EvGateway.HomeAutomation;
 
 /// <summary>
-/// Fans the core's news (a new status, a command's outcome) out to every event-stream reader. Each reader has a
+/// Fans the gateway's news (a new status, a command's outcome, a changed charge control, an account's new state) out
+/// to every event-stream reader. Each reader has a
 /// small queue of its own that drops its oldest events when the reader falls behind, so a slow or stalled reader
 /// costs a bounded amount of memory and never holds up the others. Nothing here asks a cloud: it only relays what
-/// the status cache and the command door raise.
+/// the status cache, the command door, the charge-control store and the account watch raise.
 /// </summary>
 public sealed class LiveEvents : IDisposable
 {
@@ -17,16 +21,25 @@ public sealed class LiveEvents : IDisposable
     private readonly VehicleStatusCache cache;
     private readonly VehicleCommands commands;
     private readonly StatusDocuments documents;
+    private readonly ChargeControlStore chargeControlStore;
+    private readonly ChargeControlService chargeControl;
+    private readonly AccountChanges accounts;
     private readonly Lock gate = new();
     private LiveEventReader[] readers = [];
 
-    public LiveEvents(VehicleStatusCache cache, VehicleCommands commands, StatusDocuments documents)
+    public LiveEvents(VehicleStatusCache cache, VehicleCommands commands, StatusDocuments documents, ChargeControlStore chargeControlStore,
+        ChargeControlService chargeControl, AccountChanges accounts)
     {
         this.cache = cache;
         this.commands = commands;
         this.documents = documents;
+        this.chargeControlStore = chargeControlStore;
+        this.chargeControl = chargeControl;
+        this.accounts = accounts;
         cache.StatusChanged += OnStatus;
         commands.Sent += OnCommand;
+        chargeControlStore.Changed += OnChargeControl;
+        accounts.Changed += OnAccount;
     }
 
     /// <summary>A new reader of every car's events, or of one car's when <paramref name="vin"/> is given.</summary>
@@ -56,6 +69,12 @@ public sealed class LiveEvents : IDisposable
 
     private void OnCommand(CommandSent sent) => Publish(new LiveEvent("command", sent.Vin, documents.Command(sent)));
 
+    private void OnChargeControl(string vin) =>
+        Publish(new LiveEvent("chargeControl", vin, documents.Document(chargeControl.Current(vin))));
+
+    // An account is about no one car: every reader gets it, whichever car it follows.
+    private void OnAccount(AccountStatus status) => Publish(new LiveEvent("account", LiveEvent.AnyCar, documents.Document(status)));
+
     private void Publish(LiveEvent live)
     {
         foreach (var reader in readers)
@@ -68,11 +87,17 @@ public sealed class LiveEvents : IDisposable
     {
         cache.StatusChanged -= OnStatus;
         commands.Sent -= OnCommand;
+        chargeControlStore.Changed -= OnChargeControl;
+        accounts.Changed -= OnAccount;
     }
 }
 
-/// <summary>One server-sent event: its name, the car it is about, and its JSON data.</summary>
-public sealed record LiveEvent(string Name, string Vin, string Data);
+/// <summary>One server-sent event: its name, the car it is about (<see cref="AnyCar"/> for news of no one car), and its JSON data.</summary>
+public sealed record LiveEvent(string Name, string Vin, string Data)
+{
+    /// <summary>The <see cref="Vin"/> of an event every reader gets (an account's state).</summary>
+    public const string AnyCar = "*";
+}
 
 /// <summary>One reader's bounded queue of events; disposing it unsubscribes.</summary>
 public sealed class LiveEventReader : IDisposable
@@ -95,7 +120,7 @@ public sealed class LiveEventReader : IDisposable
 
     internal void Offer(LiveEvent live)
     {
-        if (vin is null || string.Equals(vin, live.Vin, StringComparison.OrdinalIgnoreCase))
+        if (vin is null || live.Vin == LiveEvent.AnyCar || string.Equals(vin, live.Vin, StringComparison.OrdinalIgnoreCase))
         {
             queue.Writer.TryWrite(live);
         }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace EvGateway.HomeAutomation;
 
-/// <summary>GET /api/events and /api/vehicles/{vin}/events: server-sent events of new statuses and commands.</summary>
+/// <summary>GET /api/events and /api/vehicles/{vin}/events: server-sent events of new statuses, commands, charge control and accounts.</summary>
 public static class LiveEventsApi
 {
     /// <summary>
@@ -18,7 +18,9 @@ public static class LiveEventsApi
     public static IEndpointRouteBuilder MapLiveEvents(this IEndpointRouteBuilder app)
     {
         const string description = "text/event-stream: `event: status` (data = the status JSON of GET /api/vehicles/{vin}/status) after every " +
-                                   "new status, `event: command` after every remote command, and a comment line every 15 s. A reader that falls " +
+                                   "new status, `event: command` after every remote command, `event: chargeControl` (data = GET /api/vehicles/{vin}/charge-control) " +
+                                   "when a car's charge-control setting or last error changes, `event: account` (data = the account as GET " +
+                                   "/api/accounts lists it, sent on every stream) when an account's state changes, and a comment line every 15 s. A reader that falls " +
                                    "behind loses its oldest events. Reading the stream never makes the gateway ask a cloud. Send " +
                                    "Accept: text/event-stream; any other request is answered 406.";
         app.MapGet("/api/events", StreamAllEvents).WithName(nameof(StreamAllEvents)).WithTags("Live data")

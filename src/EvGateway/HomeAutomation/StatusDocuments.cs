@@ -35,6 +35,9 @@ public sealed class StatusDocuments(IOptions<HttpJsonOptions> json, IEnumerable<
         sent.At,
     }, options);
 
+    /// <summary>Any other document (a charge-control view, an account) as the REST surface writes it.</summary>
+    public string Document<T>(T value) => JsonSerializer.Serialize(value, options);
+
     /// <summary>ChargeStart → charge-start: the REST route's name of the command.</summary>
     public static string CommandName(VehicleCommandKind kind) =>
         string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

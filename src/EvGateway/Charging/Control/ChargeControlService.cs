@@ -14,7 +14,7 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
     public async Task<ChargeControlView> GetAsync(string vin, CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
-        return View(entry.Vehicle.Vin, store.Get(entry.Vehicle.Vin));
+        return Current(entry.Vehicle.Vin);
     }
 
     /// <summary>
@@ -43,6 +43,9 @@ public sealed class ChargeControlService(VehicleDirectory directory, ChargeContr
         var saved = await store.UpdateAsync(vehicle.Vin, _ => wanted with { LastError = null }, cancellationToken);
         return View(vehicle.Vin, saved);
     }
+
+    /// <summary>The car's charge control as GET charge-control answers it, from the stored setting (no cloud call).</summary>
+    public ChargeControlView Current(string vin) => View(vin, store.Get(vin));
 
     public async Task<int> SetThresholdAsync(string vin, int percent, CancellationToken cancellationToken) =>
         (await SetAsync(vin, current => current with { PercentageThreshold = percent }, cancellationToken)).PercentageThreshold;
