@@ -64,6 +64,9 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
         throw current.Failure ?? GatewayException.VehicleNotFound(vin);
     }
 
+    /// <summary>The cars as last listed, without any cloud call; null until the first list was read.</summary>
+    public IReadOnlyList<Vehicle>? Known => snapshot?.Vehicles;
+
     /// <summary>The VIN → entry map as last loaded, without any cloud call (null before the first load).</summary>
     public VehicleEntry? TryFindCached(string vin) =>
         snapshot is { } current && current.ByVin.TryGetValue(vin, out var entry) ? entry : null;

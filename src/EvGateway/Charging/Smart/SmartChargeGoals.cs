@@ -43,6 +43,9 @@ public sealed class SmartChargeGoals
 
     public IReadOnlyList<SmartChargeGoal> All() => goals.Values.ToList();
 
+    /// <summary>The car's active goal, or null.</summary>
+    public SmartChargeGoal? Find(string vin) => goals.GetValueOrDefault(vin);
+
     public Task RemoveAsync(SmartChargeGoal goal, CancellationToken cancellationToken) =>
         goals.TryRemove(KeyValuePair.Create(goal.Vin, goal)) ? SaveAsync(cancellationToken) : Task.CompletedTask;
 

@@ -70,9 +70,10 @@ public sealed class SmartChargeService(
             stop = $"the window's end stops the charge near {targetPercent} %";
         }
 
+        var view = View(question, plan);
         await goals.SetAsync(new SmartChargeGoal(vehicle.Vin, targetPercent, readyBy, maxPrice,
-            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now), cancellationToken);
-        return new SmartChargeApplied(View(question, plan), $"{applied}; {stop}");
+            question.Prices.Count > 0 ? question.Prices[^1].End : question.Now, view.Slots), cancellationToken);
+        return new SmartChargeApplied(view, $"{applied}; {stop}");
     }
 
     private async Task<(ChargePlan Plan, string Applied)> ApplyWeeklyAsync(Vehicle vehicle, IChargeScheduling scheduler, Question question,

@@ -12,6 +12,9 @@ public sealed class TariffOptions
     /// <summary>How long fetched prices are reused; new day-ahead prices appear once a day around 16:00 UK time.</summary>
     public int RefreshMinutes { get; set; } = 30;
 
+    /// <summary>How the feed's prices read to a person (Octopus Agile's are pence per kWh incl. VAT); only shown, never computed with.</summary>
+    public string Unit { get; set; } = "p/kWh";
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Url);
 
     /// <summary>The source as a URI: http(s) as given, anything else a file path.</summary>
