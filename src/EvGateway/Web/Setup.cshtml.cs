@@ -26,7 +26,11 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<
     public StepOutcome? Outcome { get; private set; }
 
     /// <summary>True while no account is connected and demo cars are served.</summary>
-    public bool Demo => configuration.GetValue<bool?>("Gateway:Demo") ?? Accounts.All(account => !account.Status.Configured);
+    public bool Demo => IsDemo(configuration, Accounts.Select(account => account.Status));
+
+    /// <summary>Demo mode as the pages tell it: Gateway:Demo when set, else while no account of the owner is configured.</summary>
+    public static bool IsDemo(IConfiguration configuration, IEnumerable<AccountStatus> accounts) =>
+        configuration.GetValue<bool?>("Gateway:Demo") ?? accounts.All(account => !account.Configured);
 
     [TempData]
     public string? LastOutcome { get; set; }

@@ -4,7 +4,7 @@ namespace EvGateway.Web;
 
 public static class WebServiceCollectionExtensions
 {
-    /// <summary>The server-rendered pages (Razor Pages under Web/): /setup now, the dashboard later.</summary>
+    /// <summary>The server-rendered pages (Razor Pages under Web/): the dashboard at / and /setup.</summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddRazorPages(pages => pages.RootDirectory = "/Web");
