@@ -155,7 +155,9 @@ public class DashboardPageTests
 
         using var post = await app.Client.PostAsync("/?handler=Command", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["vin"] = vin, ["command"] = "charge-stop", ["__RequestVerificationToken"] = form.Groups[1].Value,
+            ["vin"] = vin,
+            ["command"] = "charge-stop",
+            ["__RequestVerificationToken"] = form.Groups[1].Value,
         }), Ct);
         // The post redirects back to the page, which says once what happened.
         var after = new DashboardHtml(await post.Content.ReadAsStringAsync(Ct));
@@ -174,7 +176,8 @@ public class DashboardPageTests
 
         using var post = await app.Client.PostAsync("/?handler=Command", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["vin"] = RenaultCloud.DemoZoePhase2Vin, ["command"] = "charge-stop",
+            ["vin"] = RenaultCloud.DemoZoePhase2Vin,
+            ["command"] = "charge-stop",
         }), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
