@@ -36,18 +36,19 @@ public static class LiveEventsApi
         return app;
     }
 
-    public static async Task StreamAllEvents(HttpContext context, LiveEvents events, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task StreamAllEvents(HttpContext context, LiveEvents events, TimeProvider time, IHostApplicationLifetime lifetime,
+        CancellationToken cancellationToken)
     {
         if (await RefusedAsNotAStreamReader(context))
         {
             return;
         }
 
-        await StreamAsync(context, events.Subscribe(null), time, cancellationToken);
+        await StreamAsync(context, events.Subscribe(null), time, lifetime, cancellationToken);
     }
 
     public static async Task StreamCarEvents(string vin, HttpContext context, LiveEvents events, VehicleDirectory directory,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         if (!Vin.IsValid(vin))
         {
@@ -61,7 +62,7 @@ public static class LiveEventsApi
             return;
         }
 
-        await StreamAsync(context, events.Subscribe(entry.Vehicle.Vin), time, cancellationToken);
+        await StreamAsync(context, events.Subscribe(entry.Vehicle.Vin), time, lifetime, cancellationToken);
     }
 
     // The stream never ends: a client that did not ask for one (a plain GET that waits for the whole body) would hang
@@ -82,9 +83,13 @@ public static class LiveEventsApi
         return true;
     }
 
-    private static async Task StreamAsync(HttpContext context, LiveEventReader reader, TimeProvider time, CancellationToken cancellationToken)
+    // A stream also ends when the gateway stops: an open dashboard would otherwise hold the shutdown for its whole grace period.
+    private static async Task StreamAsync(HttpContext context, LiveEventReader reader, TimeProvider time, IHostApplicationLifetime lifetime,
+        CancellationToken requestAborted)
     {
         using var _ = reader;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = ending.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -126,7 +131,7 @@ public static class LiveEventsApi
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The reader went away: the normal end of a stream.
+            // The reader went away or the gateway stops: the normal end of a stream.
         }
     }
 }
