@@ -69,6 +69,7 @@ public sealed class CloudSimulator : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
+        app.UseLengthRequired();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
 
         var renault = new RenaultCloud(options, baseAddress);

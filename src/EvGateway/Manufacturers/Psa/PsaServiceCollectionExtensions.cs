@@ -36,7 +36,8 @@ public static class PsaServiceCollectionExtensions
 
         services.AddHttpClient(PsaOAuthClient.HttpClientName).AddStandardResilienceHandler(TuneForTokens);
         services.AddSingleton<PsaOAuthClient>();
-        var refit = new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options));
+        // Buffered: the makers' API gateways answer 411 to a body streamed without a Content-Length.
+        var refit = new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)) { Buffered = true };
         services.AddRefitGeneratedClient<IPsaConnectedCarApi>(refit)
             .ConfigureHttpClient((provider, http) =>
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.ApiUrl.TrimEnd('/')))

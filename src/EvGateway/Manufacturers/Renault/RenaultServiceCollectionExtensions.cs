@@ -38,7 +38,8 @@ public static class RenaultServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
 
-        var refit = new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options));
+        // Buffered: the makers' API gateways answer 411 to a body streamed without a Content-Length.
+        var refit = new RefitSettings(new SystemTextJsonContentSerializer(RenaultJson.Options)) { Buffered = true };
         services.AddRefitGeneratedClient<IGigyaApi>(refit)
             .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.GigyaUrl))
             // The flow sends the device cookies itself; a pooled handler's own cookie jar would add stale ones.

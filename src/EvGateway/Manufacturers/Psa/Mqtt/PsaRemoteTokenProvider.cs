@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Mime;
+using System.Text.Json;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
@@ -230,7 +233,12 @@ internal sealed partial class PsaRemoteTokenProvider(
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.EffectiveRemoteTokenUrl)
         {
-            Content = JsonContent.Create(body),
+            // Serialised up front so the body goes out with a Content-Length: JsonContent streams it chunked, and PSA's
+            // gateway answers that with 411, losing the rotation.
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue(MediaTypeNames.Application.Json) },
+            },
         };
         // Not cancellable: abandoning it half-way could lose the rotated remote refresh token.
         using var response = await PsaErrors.SendAsync(httpClients.CreateClient(HttpClientName), request, CancellationToken.None);
