@@ -13,7 +13,7 @@ public static class AccountsServiceCollectionExtensions
     {
         var dataDirectory = builder.Configuration[$"{GatewayOptions.SectionName}:{nameof(GatewayOptions.DataDirectory)}"]
                             ?? new GatewayOptions().DataDirectory;
-        var stored = new StoredAccounts(dataDirectory);
+        var stored = new StoredAccounts(dataDirectory, TimeProvider.System);
         ((IConfigurationBuilder)builder.Configuration).Add(stored);
         builder.Services.AddSingleton(stored);
         builder.Services.AddSingleton<IAccountSettingsStore>(stored);
@@ -24,14 +24,14 @@ public static class AccountsServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Says once, at start, that a stored-account file was unreadable and set aside.</summary>
+    /// <summary>Says once, at start, that the stored-account file was unreadable and set aside (it is read before logging exists).</summary>
     private sealed class StoredAccountsReport(StoredAccounts stored, ILogger<StoredAccountsReport> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             if (stored.LoadProblem is { } problem)
             {
-                logger.LogWarning("{Problem}", problem);
+                logger.LogError("{Problem}", problem);
             }
 
             return Task.CompletedTask;

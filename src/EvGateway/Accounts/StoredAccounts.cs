@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvGateway.Accounts;
 
@@ -9,29 +10,33 @@ namespace EvGateway.Accounts;
 /// The accounts the owner connected through the API or the setup page, kept in <c>accounts.json</c> in the data
 /// directory (0600, written atomically) and served as configuration: a stored Renault login reads as
 /// <c>Renault:Username</c> like one from appsettings, so it counts as configured at once and after every restart.
-/// A file that cannot be read is set aside with one log line rather than overwritten.
+/// A file that cannot be read is set aside like every settings file; being read before logging exists, it is reported
+/// once the gateway starts.
 /// </summary>
 public sealed class StoredAccounts : ConfigurationProvider, IConfigurationSource, IAccountSettingsStore
 {
     public const string FileName = "accounts.json";
 
-    private readonly string path;
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private readonly SettingsFile<JsonObject> file;
     private readonly SemaphoreSlim writing = new(1, 1);
     private JsonObject document = new();
 
-    public StoredAccounts(string dataDirectory)
+    public StoredAccounts(string dataDirectory, TimeProvider time)
     {
-        path = Path.Combine(dataDirectory, FileName);
+        file = new(Path.Combine(dataDirectory, FileName), Json, "the gateway starts without the accounts connected through it", time,
+            NullLogger.Instance);
     }
 
     /// <summary>Why the stored file could not be used, once, for the log; null when it was fine or absent.</summary>
-    public string? LoadProblem { get; private set; }
+    public string? LoadProblem => file.LoadProblem;
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     public override void Load()
     {
-        document = ReadDocument();
+        document = file.Load() ?? new JsonObject();
         Data = Flatten(document);
     }
 
@@ -51,7 +56,7 @@ public sealed class StoredAccounts : ConfigurationProvider, IConfigurationSource
             }
 
             updated[section] = values;
-            await AtomicFile.WriteAllTextAsync(path, updated.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), CancellationToken.None);
+            await file.SaveAsync(updated, CancellationToken.None);
             document = updated;
             Data = Flatten(updated);
         }
@@ -61,26 +66,6 @@ public sealed class StoredAccounts : ConfigurationProvider, IConfigurationSource
         }
 
         OnReload();
-    }
-
-    private JsonObject ReadDocument()
-    {
-        if (!File.Exists(path))
-        {
-            return new JsonObject();
-        }
-
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("the file does not hold a JSON object");
-        }
-        catch (JsonException failure)
-        {
-            var aside = $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddHHmmss}";
-            File.Move(path, aside);
-            LoadProblem = $"{FileName} could not be read ({failure.Message.Split(" Path:")[0]}); it was set aside as {Path.GetFileName(aside)}.";
-            return new JsonObject();
-        }
     }
 
     private static Dictionary<string, string?> Flatten(JsonObject document)

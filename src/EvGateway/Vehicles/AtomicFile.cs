@@ -10,11 +10,14 @@ namespace EvGateway.Vehicles;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>The names of the temporary files a write of <paramref name="path"/> uses, as a search pattern.</summary>
+    public static string TemporaryNamePattern(string path) => $".{Path.GetFileName(path)}.*.tmp";
+
     public static async Task WriteAllTextAsync(string path, string content, CancellationToken cancellationToken = default)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(directory, TemporaryNamePattern(path).Replace("*", $"{Guid.NewGuid():N}", StringComparison.Ordinal));
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

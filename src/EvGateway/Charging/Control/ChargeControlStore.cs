@@ -22,20 +22,19 @@ public sealed class ChargeControlStore
     };
 
     private readonly SemaphoreSlim writing = new(1, 1);
-    private readonly ILogger<ChargeControlStore> logger;
+    private readonly SettingsFile<Dictionary<string, StoredSetting>> file;
     private volatile ImmutableDictionary<string, StoredSetting> settings;
 
     public ChargeControlStore(IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<ChargeControlStore> logger)
     {
-        this.logger = logger;
-        FilePath = Path.GetFullPath(Path.Combine(gateway.Value.DataDirectory, FileName));
-        settings = Load(time);
+        file = new(Path.Combine(gateway.Value.DataDirectory, FileName), FileJson, "charge control starts with no setting", time, logger);
+        settings = ImmutableDictionary.Create<string, StoredSetting>(StringComparer.OrdinalIgnoreCase).AddRange(file.Load() ?? []);
     }
 
-    public string FilePath { get; }
+    public string FilePath => file.Path;
 
-    /// <summary>Why the file could not be read at start-up (it was kept aside, not overwritten), or null.</summary>
-    public string? LoadProblem { get; private set; }
+    /// <summary>Why the file could not be read at start-up (it was set aside, not overwritten), or null.</summary>
+    public string? LoadProblem => file.LoadProblem;
 
     /// <summary>Raised after a car's setting changed (with its VIN), so the controller re-plans at once.</summary>
     public event Action<string>? Changed;
@@ -60,7 +59,7 @@ public sealed class ChargeControlStore
             var current = settings.GetValueOrDefault(vin);
             updated = change(current?.ToSetting() ?? ChargeControlSetting.Off);
             var next = settings.SetItem(vin, StoredSetting.From(updated, current));
-            await AtomicFile.WriteAllTextAsync(FilePath, JsonSerializer.Serialize(next.ToDictionary(), FileJson), cancellationToken);
+            await file.SaveAsync(next.ToDictionary(), cancellationToken);
             settings = next;
         }
         finally
@@ -70,49 +69,6 @@ public sealed class ChargeControlStore
 
         Changed?.Invoke(vin);
         return updated;
-    }
-
-    private ImmutableDictionary<string, StoredSetting> Load(TimeProvider time)
-    {
-        var empty = ImmutableDictionary.Create<string, StoredSetting>(StringComparer.OrdinalIgnoreCase);
-        RemoveTemporaryFilesOfAnInterruptedWrite();
-        if (!File.Exists(FilePath))
-        {
-            return empty;
-        }
-
-        try
-        {
-            var stored = JsonSerializer.Deserialize<Dictionary<string, StoredSetting>>(File.ReadAllText(FilePath), FileJson)
-                         ?? throw new JsonException("The file holds null.");
-            return empty.AddRange(stored);
-        }
-        catch (Exception failure) when (failure is JsonException or NotSupportedException)
-        {
-            // Keep the user's file: the next save would otherwise replace every car's setting with an empty set.
-            var kept = $"{FilePath}.corrupt-{time.GetUtcNow():yyyyMMddHHmmss}";
-            File.Copy(FilePath, kept, overwrite: true);
-            LoadProblem = $"{FileName} could not be read ({failure.Message.Split(" Path:")[0]}); it was kept as {Path.GetFileName(kept)} and charge control starts empty.";
-            logger.LogError("Charge-control settings could not be read: {Problem}", LoadProblem);
-            return empty;
-        }
-    }
-
-    // A temporary file can only be left by a write that died before its rename; the target still holds the last
-    // complete content, so the leftover is never the truth.
-    private void RemoveTemporaryFilesOfAnInterruptedWrite()
-    {
-        var directory = Path.GetDirectoryName(FilePath)!;
-        if (!Directory.Exists(directory))
-        {
-            return;
-        }
-
-        foreach (var leftover in Directory.EnumerateFiles(directory, $".{FileName}.*.tmp"))
-        {
-            logger.LogWarning("Removing {File}, left by an interrupted settings write", Path.GetFileName(leftover));
-            File.Delete(leftover);
-        }
     }
 
     /// <summary>One car in the psacc file shape; fields this gateway does not know are kept on rewrite.</summary>

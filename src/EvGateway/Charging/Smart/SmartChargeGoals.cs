@@ -14,24 +14,15 @@ public sealed class SmartChargeGoals
     public const string FileName = "smart-charge-goals.json";
     private readonly ConcurrentDictionary<string, SmartChargeGoal> goals = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim writing = new(1, 1);
-    private readonly string path;
+    private readonly SettingsFile<SmartChargeGoal[]> file;
 
-    public SmartChargeGoals(IOptions<GatewayOptions> gateway, ILogger<SmartChargeGoals> logger)
+    public SmartChargeGoals(IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<SmartChargeGoals> logger)
     {
-        path = Path.Combine(gateway.Value.DataDirectory, FileName);
-        try
+        file = new(Path.Combine(gateway.Value.DataDirectory, FileName), JsonSerializerOptions.Default, "smart charging starts with no goal",
+            time, logger);
+        foreach (var goal in file.Load() ?? [])
         {
-            if (File.Exists(path))
-            {
-                foreach (var goal in JsonSerializer.Deserialize<SmartChargeGoal[]>(File.ReadAllText(path)) ?? [])
-                {
-                    goals[goal.Vin] = goal;
-                }
-            }
-        }
-        catch (Exception failure) when (failure is JsonException or IOException)
-        {
-            logger.LogWarning("Could not read the smart-charge goals in {Path} ({Reason}); starting without them", path, failure.Message);
+            goals[goal.Vin] = goal;
         }
     }
 
@@ -54,7 +45,7 @@ public sealed class SmartChargeGoals
         await writing.WaitAsync(cancellationToken);
         try
         {
-            await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(All()), cancellationToken);
+            await file.SaveAsync([.. goals.Values], cancellationToken);
         }
         finally
         {

@@ -56,7 +56,8 @@ public static class PsaServiceCollectionExtensions
         services.AddHttpClient(InWeboClient.HttpClientName);
         services.AddHttpClient(PsaSmsCodeClient.HttpClientName).AddHttpMessageHandler<PsaAuthHandler>();
         services.AddSingleton(provider => new OtpStateStore(
-            Path.Combine(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory, OtpStateStore.FileName)));
+            Path.Combine(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory, OtpStateStore.FileName),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OtpStateStore>>()));
         services.AddSingleton(provider => new InWeboClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(InWeboClient.HttpClientName),
             new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.OtpUrl),

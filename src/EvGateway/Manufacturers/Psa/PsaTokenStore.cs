@@ -19,15 +19,18 @@ internal sealed class PsaTokenStore : IDisposable
     public const string FileName = "psa-tokens.json";
 
     private readonly SemaphoreSlim writeGate = new(1, 1);
-    private readonly string path;
+    private readonly SettingsFile<StoredTokens> file;
     private readonly object gate = new();
     private readonly IDisposable? seedChanges;
     private StoredTokens tokens;
 
-    public PsaTokenStore(IOptionsMonitor<PsaOptions> psaOptions, IOptions<GatewayOptions> gatewayOptions)
+    public PsaTokenStore(IOptionsMonitor<PsaOptions> psaOptions, IOptions<GatewayOptions> gatewayOptions, TimeProvider time,
+        ILogger<PsaTokenStore> logger)
     {
-        path = Path.Combine(gatewayOptions.Value.DataDirectory, FileName);
-        tokens = Reconcile(Load(path), psaOptions.CurrentValue);
+        // A damaged store is not fatal: the configured seed, or a new login, is the way back in.
+        file = new(Path.Combine(gatewayOptions.Value.DataDirectory, FileName), PsaJson.Options,
+            "the PSA account starts from the configured refresh token, or needs a new login", time, logger);
+        tokens = Reconcile(file.Load(), psaOptions.CurrentValue);
         seedChanges = psaOptions.OnChange(OnConfigurationChanged);
     }
 
@@ -168,14 +171,14 @@ internal sealed class PsaTokenStore : IDisposable
         await writeGate.WaitAsync();
         try
         {
-            string json;
+            StoredTokens changed;
             lock (gate)
             {
                 tokens = change(tokens);
-                json = JsonSerializer.Serialize(tokens, PsaJson.Options);
+                changed = tokens;
             }
 
-            await AtomicFile.WriteAllTextAsync(path, json, CancellationToken.None);
+            await file.SaveAsync(changed, CancellationToken.None);
         }
         finally
         {
@@ -199,20 +202,7 @@ internal sealed class PsaTokenStore : IDisposable
 
     /// <summary>Whether a data directory holds a refresh token, so the adapter has an account without any setting.</summary>
     public static bool HoldsRefreshToken(string dataDirectory) =>
-        Load(Path.Combine(dataDirectory, FileName)) is { RefreshToken.Length: > 0 };
-
-    private static StoredTokens? Load(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StoredTokens>(File.ReadAllText(path), PsaJson.Options) : null;
-        }
-        catch (JsonException)
-        {
-            // A damaged store is not fatal: the configured seed is the way back in.
-            return null;
-        }
-    }
+        SettingsFile<StoredTokens>.Peek(Path.Combine(dataDirectory, FileName), PsaJson.Options) is { RefreshToken.Length: > 0 };
 
     private static StoredTokens Reconcile(StoredTokens? stored, PsaOptions options)
     {

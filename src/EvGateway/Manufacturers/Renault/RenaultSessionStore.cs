@@ -10,34 +10,20 @@ namespace EvGateway.Manufacturers.Renault;
 /// the person it opens and the device cookies (<c>gmid</c>/<c>ucid</c>) that passed the e-mailed code. With them a
 /// restart needs neither the password nor a new code. Never the password: that stays in the configuration or in memory.
 /// </summary>
-internal sealed partial class RenaultSessionStore(IOptions<GatewayOptions> gateway, ILogger<RenaultSessionStore> logger)
+internal sealed class RenaultSessionStore(IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<RenaultSessionStore> logger)
 {
     public const string FileName = "renault-session.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private readonly string path = Path.Combine(gateway.Value.DataDirectory, FileName);
+    // A damaged file costs one login, not the start of the gateway.
+    private readonly SettingsFile<StoredRenaultSession> file = new(Path.Combine(gateway.Value.DataDirectory, FileName), Json,
+        "Renault has to be logged in again", time, logger);
 
-    public StoredRenaultSession Load()
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StoredRenaultSession>(File.ReadAllText(path), Json) ?? new() : new();
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // A damaged or unreadable file costs one login, not the start of the gateway.
-            LogUnreadable(e.GetType().Name);
-            return new();
-        }
-    }
+    public StoredRenaultSession Load() => file.Load() ?? new();
 
     // Not cancellable: a login token Gigya has just issued must not be lost halfway.
-    public Task SaveAsync(StoredRenaultSession session) =>
-        AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(session, Json), CancellationToken.None);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored Renault login could not be read ({Reason}); Renault has to be logged in again")]
-    private partial void LogUnreadable(string reason);
+    public Task SaveAsync(StoredRenaultSession session) => file.SaveAsync(session, CancellationToken.None);
 }
 
 /// <summary>What <see cref="RenaultSessionStore"/> keeps. A record for <c>with</c>; its ToString shows no secret.</summary>

@@ -10,7 +10,7 @@ public class SmartChargeGoalsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static SmartChargeGoals Open(TemporaryDirectory data) =>
-        new(Options.Create(new GatewayOptions { DataDirectory = data.Path }), NullLogger<SmartChargeGoals>.Instance);
+        new(Options.Create(new GatewayOptions { DataDirectory = data.Path }), TimeProvider.System, NullLogger<SmartChargeGoals>.Instance);
 
     private static readonly SmartChargeGoal Goal = new("VR3UHZKXZLT123456", 90, DateTimeOffset.Parse("2026-11-26T07:00:00+01:00"), 25.5,
         DateTimeOffset.Parse("2026-11-26T23:00:00Z"));

@@ -453,7 +453,7 @@ public class PsaCloudTests
         {
             var request = new HttpRequestMessage(HttpMethod.Post, url)
             {
-                Content = JsonContent.Create(new { grant_type = "refresh_token", refresh_token = refreshToken }),
+                Content = SizedJson.Create(new { grant_type = "refresh_token", refresh_token = refreshToken }),
             };
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             return psa.Http.SendAsync(request, TestContext.Current.CancellationToken);

@@ -98,7 +98,7 @@ public sealed class PsaPairingTests
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"{psa.Psa.RemoteTokenUrl}?client_id={PsaCloud.DemoClientId}")
         {
-            Content = JsonContent.Create(new Dictionary<string, string>
+            Content = SizedJson.Create(new Dictionary<string, string>
             {
                 ["grant_type"] = grant,
                 [grant == "password" ? "password" : "refresh_token"] = secret,

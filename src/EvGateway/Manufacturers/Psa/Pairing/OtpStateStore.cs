@@ -5,42 +5,26 @@ namespace EvGateway.Manufacturers.Psa.Pairing;
 
 /// <summary>
 /// The soft token in one JSON file (default name <see cref="FileName"/> in the data directory), written atomically and
-/// readable by its owner only: it holds the PIN and the keys that make one-time passwords.
+/// readable by its owner only: it holds the PIN and the keys that make one-time passwords. A damaged file is set aside
+/// like every settings file, and remote commands then ask to be paired again.
 /// </summary>
-public sealed class OtpStateStore(string path)
+public sealed class OtpStateStore(string path, TimeProvider time, ILogger<OtpStateStore> logger)
 {
     public const string FileName = "psa-otp.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public string Path { get; } = path;
+    private readonly SettingsFile<OtpState> file = new(path, Json,
+        "remote commands need a new pairing (an SMS code and the PIN of the brand's app)", time, logger);
+
+    public string Path => file.Path;
 
     /// <summary>True once a pairing was stored (it may still have been revoked by PSA since).</summary>
     public bool Exists => File.Exists(Path);
 
-    /// <summary>The stored pairing, or null when there is none.</summary>
-    /// <exception cref="PsaPairingException">The file exists but is damaged (<see cref="PsaPairingFailure.NotPaired"/>).</exception>
-    public async Task<OtpState?> LoadAsync(CancellationToken cancellationToken)
-    {
-        if (!File.Exists(Path))
-        {
-            return null;
-        }
+    /// <summary>The stored pairing, or null when there is none or it was damaged (and set aside).</summary>
+    public Task<OtpState?> LoadAsync(CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<OtpState?>(cancellationToken) : Task.FromResult(file.Load());
 
-        try
-        {
-            await using var file = File.OpenRead(Path);
-            return await JsonSerializer.DeserializeAsync<OtpState>(file, Json, cancellationToken)
-                   ?? throw Damaged();
-        }
-        catch (JsonException)
-        {
-            throw Damaged();
-        }
-    }
-
-    public Task SaveAsync(OtpState state, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllTextAsync(Path, JsonSerializer.Serialize(state, Json), cancellationToken);
-
-    private static PsaPairingException Damaged() => PsaPairingException.NotPaired("The stored remote-command pairing is damaged.");
+    public Task SaveAsync(OtpState state, CancellationToken cancellationToken) => file.SaveAsync(state, cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Accounts;
@@ -105,7 +106,7 @@ internal sealed class PsaAccountRig : IAsyncDisposable
     public string FilePath(string name) => Path.Combine(DataDirectory, name);
 
     /// <summary>The soft token the gateway keeps (its PIN, keys and secret must never show anywhere).</summary>
-    public async Task<OtpState?> StoredPairingAsync() => await new OtpStateStore(FilePath(OtpStateStore.FileName)).LoadAsync(Ct);
+    public async Task<OtpState?> StoredPairingAsync() => await new OtpStateStore(FilePath(OtpStateStore.FileName), TimeProvider.System, NullLogger<OtpStateStore>.Instance).LoadAsync(Ct);
 
     /// <summary>Every secret of the account the owner's steps involved; none may appear in a log line or an answer.</summary>
     public async Task<IReadOnlyList<string>> SecretsAsync(params string[] more)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EvGateway.Manufacturers.Psa.Pairing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
@@ -19,7 +20,7 @@ internal sealed class InWeboClientRig : IAsyncDisposable
     {
         Server = server;
         this.random = new Queue<byte[]>(random);
-        Store = new OtpStateStore(Directory.File(OtpStateStore.FileName));
+        Store = new OtpStateStore(Directory.File(OtpStateStore.FileName), TimeProvider.System, NullLogger<OtpStateStore>.Instance);
         Client = new InWeboClient(http, server.OtpUrl, Store, Time, Log.CreateLogger(nameof(InWeboClient)), NextRandom);
     }
 

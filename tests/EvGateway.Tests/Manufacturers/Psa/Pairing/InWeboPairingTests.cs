@@ -1,5 +1,6 @@
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 
@@ -32,7 +33,7 @@ public sealed class InWeboPairingTests
         Assert.NotEqual(tokens["refresh_token"]!.GetValue<string>(), refreshed["refresh_token"]!.GetValue<string>());
         // The first OTP after activation is asked for twice (J): 3 activation requests and 4 OTP requests.
         Assert.Equal(7, rig.Psa.Pairing.InWeboRequests);
-        Assert.NotEqual(state.K1, (await new OtpStateStore(rig.StatePath).LoadAsync(Ct))!.K1);
+        Assert.NotEqual(state.K1, (await new OtpStateStore(rig.StatePath, TimeProvider.System, NullLogger<OtpStateStore>.Instance).LoadAsync(Ct))!.K1);
         Assert.DoesNotContain(rig.Gateway.Log.Lines, l => l.Contains(code, StringComparison.Ordinal)
                                                            || l.Contains(PsaPairing.DemoPin, StringComparison.Ordinal)
                                                            || l.Contains(otp, StringComparison.Ordinal));
@@ -132,7 +133,7 @@ public sealed class InWeboPairingTests
     {
         await using var rig = await PsaPairingRig.StartAsync();
         await rig.PairAsync();
-        var store = new OtpStateStore(rig.StatePath);
+        var store = new OtpStateStore(rig.StatePath, TimeProvider.System, NullLogger<OtpStateStore>.Instance);
         for (var i = 0; i < OtpState.DailyOtpLimit; i++)
         {
             await rig.Client.GetOtpAsync(Ct);
@@ -172,7 +173,7 @@ public sealed class InWeboPairingTests
         var (status, _) = await rig.PasswordGrantAsync(otp);
 
         Assert.Equal(200, status);
-        Assert.Equal(2, (await new OtpStateStore(rig.StatePath).LoadAsync(Ct))!.OtpTimes.Count);
+        Assert.Equal(2, (await new OtpStateStore(rig.StatePath, TimeProvider.System, NullLogger<OtpStateStore>.Instance).LoadAsync(Ct))!.OtpTimes.Count);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(rig.StatePath));
@@ -190,8 +191,8 @@ public sealed class InWeboPairingTests
         var second = await rig.PairAsync();
         using var http = new HttpClient();
         var refused = await Assert.ThrowsAsync<PsaPairingException>(() =>
-            new InWeboClient(http, rig.Psa.Pairing.OtpUrl, new OtpStateStore(oldCopy), rig.Bed.Time,
-                Microsoft.Extensions.Logging.Abstractions.NullLogger<InWeboClient>.Instance).GetOtpAsync(Ct));
+            new InWeboClient(http, rig.Psa.Pairing.OtpUrl, new OtpStateStore(oldCopy, TimeProvider.System, NullLogger<OtpStateStore>.Instance), rig.Bed.Time,
+                NullLogger<InWeboClient>.Instance).GetOtpAsync(Ct));
 
         Assert.Equal(first.DeviceId, second.DeviceId);
         Assert.NotEqual(first.Alea, second.Alea);

@@ -1,4 +1,5 @@
 using EvGateway.Manufacturers.Psa.Pairing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 
@@ -10,7 +11,7 @@ public sealed class OtpStateStoreTests
     public async Task A_saved_soft_token_reloads_equal_from_a_file_only_its_owner_can_read()
     {
         using var directory = new TemporaryDirectory();
-        var store = new OtpStateStore(directory.File(OtpStateStore.FileName));
+        var store = new OtpStateStore(directory.File(OtpStateStore.FileName), TimeProvider.System, NullLogger<OtpStateStore>.Instance);
         var state = PsaccOtpImport.Import(InWeboVectors.Bytes("otp.bin")) with
         {
             OtpTimes = [InWeboClientRig.VectorTime, InWeboClientRig.VectorTime.AddHours(1)],
@@ -18,7 +19,7 @@ public sealed class OtpStateStoreTests
 
         await store.SaveAsync(state, Ct);
         await store.SaveAsync(state with { K1 = "00112233445566778899aabbccddeeff" }, Ct);
-        var reloaded = await new OtpStateStore(store.Path).LoadAsync(Ct);
+        var reloaded = await new OtpStateStore(store.Path, TimeProvider.System, NullLogger<OtpStateStore>.Instance).LoadAsync(Ct);
 
         Assert.Equal(state with { K1 = "00112233445566778899aabbccddeeff" }, reloaded! with { OtpTimes = state.OtpTimes });
         Assert.Equal(state.OtpTimes, reloaded.OtpTimes);
@@ -30,17 +31,17 @@ public sealed class OtpStateStoreTests
     }
 
     [Fact]
-    public async Task No_file_means_not_paired_and_a_damaged_one_asks_to_pair_again()
+    public async Task No_file_means_not_paired_and_a_damaged_one_is_set_aside_and_reads_as_not_paired()
     {
         using var directory = new TemporaryDirectory();
-        var store = new OtpStateStore(directory.File(OtpStateStore.FileName));
+        var store = new OtpStateStore(directory.File(OtpStateStore.FileName), TimeProvider.System, NullLogger<OtpStateStore>.Instance);
         Assert.Null(await store.LoadAsync(Ct));
 
         await File.WriteAllTextAsync(store.Path, "{\"deviceId\":\"1c92f80886c62b32\"", Ct);
-        var damaged = await Assert.ThrowsAsync<PsaPairingException>(() => store.LoadAsync(Ct));
 
-        Assert.Equal(PsaPairingFailure.NotPaired, damaged.Failure);
-        Assert.Equal("The stored remote-command pairing is damaged. Pair with an SMS code and the PIN of the brand's app.", damaged.Message);
+        Assert.Null(await store.LoadAsync(Ct));
+        Assert.False(store.Exists);
+        Assert.Single(Directory.GetFiles(directory.Path, $"{OtpStateStore.FileName}.corrupt-*"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Simulator.Psa;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Pairing;
 
@@ -40,7 +41,7 @@ internal sealed class PsaPairingRig : IAsyncDisposable
     public static async Task<PsaPairingRig> StartAsync() => new(await PsaAdapter.StartBedAsync());
 
     /// <summary>Another client over the same state file, as after a restart of the gateway.</summary>
-    public InWeboClient NewClient() => new(plain, Psa.Pairing.OtpUrl, new OtpStateStore(StatePath), Bed.Time,
+    public InWeboClient NewClient() => new(plain, Psa.Pairing.OtpUrl, new OtpStateStore(StatePath, TimeProvider.System, NullLogger<OtpStateStore>.Instance), Bed.Time,
         Gateway.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InWeboClient>>());
 
     /// <summary>Asks PSA for a text and reads it off the simulated phone.</summary>
@@ -55,14 +56,14 @@ internal sealed class PsaPairingRig : IAsyncDisposable
     /// <summary>The remote-token password grant as psa_car_controller posts it.</summary>
     public async Task<(int Status, JsonNode Body)> PasswordGrantAsync(string otp)
     {
-        using var response = await authenticated.PostAsJsonAsync(Psa.RemoteTokenUrl, new { grant_type = "password", password = otp }, Ct);
+        using var response = await authenticated.PostAsync(Psa.RemoteTokenUrl, SizedJson.Create(new { grant_type = "password", password = otp }), Ct);
         return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!);
     }
 
     public async Task<(int Status, JsonNode Body)> RefreshGrantAsync(string refreshToken)
     {
-        using var response = await authenticated.PostAsJsonAsync(Psa.RemoteTokenUrl,
-            new { grant_type = "refresh_token", refresh_token = refreshToken }, Ct);
+        using var response = await authenticated.PostAsync(Psa.RemoteTokenUrl,
+            SizedJson.Create(new { grant_type = "refresh_token", refresh_token = refreshToken }), Ct);
         return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!);
     }
 
