@@ -31,13 +31,13 @@ public static class LegacyHistoryApi
         return app;
     }
 
-    public static async Task<IResult> GetLegacyTrips(HttpContext context, VehicleDirectory directory, HistoryDatabase database,
+    public static async Task<IResult> GetLegacyTrips(VehicleDirectory directory, HistoryDatabase database,
         CancellationToken cancellationToken)
     {
         var car = (await directory.GetVehiclesAsync(cancellationToken)).FirstOrDefault();
         if (car is null)
         {
-            return Json(context, "{}\n");
+            return Json("{}\n");
         }
 
         var samples = ReadAll(database, car.Vin);
@@ -68,10 +68,10 @@ public static class LegacyHistoryApi
                 ("start_at", Text(HttpDate(trip.Start)))));
         }
 
-        return Json(context, "[" + string.Join(',', items) + "]\n");
+        return Json("[" + string.Join(',', items) + "]\n");
     }
 
-    public static async Task<IResult> GetLegacyChargings(HttpContext context, VehicleDirectory directory, HistoryDatabase database,
+    public static async Task<IResult> GetLegacyChargings(VehicleDirectory directory, HistoryDatabase database,
         ChargeHistory history, CancellationToken cancellationToken)
     {
         var sessions = new List<(Vehicle Car, ChargeDto Session, double? Mileage)>();
@@ -112,10 +112,10 @@ public static class LegacyHistoryApi
 
             return Object([.. fields.OrderBy(f => f.Item1, StringComparer.Ordinal)]);
         });
-        return Json(context, "[" + string.Join(',', items) + "]\n");
+        return Json("[" + string.Join(',', items) + "]\n");
     }
 
-    public static async Task<IResult> GetLegacyPositions(HttpContext context, VehicleDirectory directory, HistoryDatabase database,
+    public static async Task<IResult> GetLegacyPositions(VehicleDirectory directory, HistoryDatabase database,
         CancellationToken cancellationToken)
     {
         var samples = new List<HistorySample>();
@@ -129,7 +129,7 @@ public static class LegacyHistoryApi
             + "], \"type\": \"Point\"}, \"properties\": {\"date\": " + Text(s.At.UtcDateTime.ToString("MM/dd/yy HH:mm:ss", CultureInfo.InvariantCulture))
             + ", \"level\": " + Level(s.BatteryLevel) + ", \"level_fuel\": null, \"mileage\": " + (s.OdometerKm is { } km ? Number(km) : "null")
             + ", \"vin\": " + Text(s.Vin) + "}, \"type\": \"Feature\"}");
-        return Json(context, "{\"features\": [" + string.Join(", ", features) + "], \"type\": \"FeatureCollection\"}");
+        return Json("{\"features\": [" + string.Join(", ", features) + "], \"type\": \"FeatureCollection\"}");
     }
 
     public static IResult GetLegacySoh(HttpContext context, string vin, HistoryDatabase database)
@@ -145,11 +145,7 @@ public static class LegacyHistoryApi
         return HistorySamples.Read(connection, vin, DateTimeOffset.UnixEpoch, Forever);
     }
 
-    private static IResult Json(HttpContext context, string body)
-    {
-        context.Response.Headers.AccessControlAllowOrigin = "*";
-        return Results.Text(body, "application/json", Encoding.UTF8);
-    }
+    private static IResult Json(string body) => Results.Text(body, "application/json", Encoding.UTF8);
 
     private static string Object(params (string Key, string Value)[] fields) =>
         "{" + string.Join(',', fields.Select(f => Text(f.Key) + ":" + f.Value)) + "}";

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using EvGateway.Vehicles;
 using FluentValidation;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Prometheus;
@@ -29,7 +30,12 @@ public static class HostingExtensions
             .Bind(configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => LanGuard.Parse(o.AllowedNetworks).Length > 0, "Gateway:AllowedNetworks holds no network.")
+            // Each throws a line naming its key for a value it cannot use.
+            .Validate(o => LanNames.Parse(o.AllowedHosts) is not null && LanCors.Parse(o) is not null)
             .ValidateOnStart();
+        builder.Services.AddSingleton(services => LanNames.Parse(services.GetRequiredService<IOptions<GatewayOptions>>().Value.AllowedHosts));
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => AddLanPolicy(cors, LanCors.Parse(gateway.Value)));
 
         // Serilog writes the console; other logger providers (tests capture the log through one) receive every event too.
         builder.Logging.ClearProviders();
@@ -95,6 +101,7 @@ public static class HostingExtensions
         app.UseSerilogRequestLogging(logging => logging.GetLevel = RequestLevel);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<HostGuard>();
         app.UseMiddleware<LanGuard>();
         app.UseCors();
         // The document is an endpoint rather than a middleware, so ordinary requests skip its path matching.
@@ -104,6 +111,19 @@ public static class HostingExtensions
         app.MapGatewayHealth();
         return app;
     }
+
+    private static void AddLanPolicy(CorsOptions cors, LanCors lan) => cors.AddDefaultPolicy(policy =>
+    {
+        policy.AllowAnyMethod().AllowAnyHeader();
+        if (lan.AllowsAnyOrigin)
+        {
+            policy.AllowAnyOrigin();
+        }
+        else
+        {
+            policy.SetIsOriginAllowed(lan.Allows);
+        }
+    });
 
     // Reads are polled many times a minute by home automation; they are logged at Debug so the log shows what changes
     // things (commands, settings) and what fails. A 501 is the car lacking what the caller asked for, not a failure.

@@ -13,7 +13,7 @@ public static class LegacyApi
 {
     public static IEndpointRouteBuilder MapLegacy(this IEndpointRouteBuilder app)
     {
-        var legacy = app.MapGroup("").WithTags("Legacy (psa_car_controller)").AddEndpointFilter(LegacyErrors).RequireCors(LegacyCors.Policy);
+        var legacy = app.MapGroup("").WithTags("Legacy (psa_car_controller)").AddEndpointFilter(LegacyErrors);
         legacy.MapGet("/get_vehicles", GetVehicles).WithName(nameof(GetVehicles)).WithSummary("The cars, in the old bridge's shape")
             .Answers<LegacyVehicle[]>();
         legacy.MapGet("/get_vehicleinfo/{vin}", GetVehicleInfo).WithName(nameof(GetVehicleInfo))
@@ -176,8 +176,6 @@ public static class LegacyApi
     // The legacy surface answers {"error": "..."} with a real status code instead of ProblemDetails.
     private static async ValueTask<object?> LegacyErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        // Sent even without an Origin header, as the old bridge did; preflights go through the CORS policy.
-        context.HttpContext.Response.Headers.AccessControlAllowOrigin = "*";
         try
         {
             return await next(context);

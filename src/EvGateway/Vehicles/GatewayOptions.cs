@@ -14,6 +14,12 @@ public sealed class GatewayOptions
     /// <summary>CIDR ranges allowed to call the gateway; empty = loopback and the private LAN ranges.</summary>
     public string[] AllowedNetworks { get; set; } = [];
 
+    /// <summary>Host names answered besides IP literals, localhost, *.local and single-label names (<c>*.example.org</c> = any below it).</summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>Browser origins allowed to read answers besides those on the home network; <c>*</c> = every origin.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
     /// <summary>When set, every request except health needs header X-Api-Key with this value.</summary>
     public string? ApiKey { get; set; }
 

@@ -54,6 +54,8 @@ public class GatewayProcessTests
     [InlineData("Gateway__AllowedNetworks__0", "300.1.1.1/8", "Gateway:AllowedNetworks")]
     [InlineData("Psa__Brand", "Fiat", "Psa:Brand")]
     [InlineData("Gateway__StatusMaxAgeSeconds", "-5", "Gateway:StatusMaxAgeSeconds")]
+    [InlineData("Gateway__AllowedHosts__0", "https://gateway.example.org", "Gateway:AllowedHosts")]
+    [InlineData("Gateway__CorsOrigins__0", "homeassistant:8123", "Gateway:CorsOrigins")]
     public async Task A_wrong_setting_stops_the_start_with_one_line_naming_the_key(string variable, string value, string key)
     {
         var output = new StringBuilder();

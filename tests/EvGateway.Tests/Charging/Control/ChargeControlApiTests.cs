@@ -97,11 +97,11 @@ public sealed class ChargeControlApiTests : IAsyncLifetime
     [Fact]
     public async Task The_legacy_route_sets_and_answers_in_the_old_bridge_shape_with_cors()
     {
-        var response = await host.Client.GetAsync($"/charge_control?vin={Vin}&percentage=85&hour=22&minute=30", TestContext.Current.CancellationToken);
+        var response = await host.Client.SendAsync(LanPage.Get($"/charge_control?vin={Vin}&percentage=85&hour=22&minute=30"), TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(LanPage.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Equal(Vin, body.GetProperty("vin").GetString());
         Assert.Equal(85, body.GetProperty("percentage_threshold").GetInt32());
         Assert.Equal([22, 30], body.GetProperty("stop_hour").EnumerateArray().Select(e => e.GetInt32()));
@@ -125,12 +125,12 @@ public sealed class ChargeControlApiTests : IAsyncLifetime
     [InlineData("hour=22&minute=61", HttpStatusCode.BadRequest)]
     public async Task The_legacy_route_answers_bad_input_with_400_and_an_error_field(string query, HttpStatusCode expected)
     {
-        var response = await host.Client.GetAsync($"/charge_control?vin={Vin}&{query}", TestContext.Current.CancellationToken);
+        var response = await host.Client.SendAsync(LanPage.Get($"/charge_control?vin={Vin}&{query}"), TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(LanPage.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+namespace EvGateway.Hosting;
+
+/// <summary>
+/// Answers only requests addressed to a LAN name (see <see cref="LanNames"/>), so a page on the internet cannot read
+/// the car through DNS rebinding: its requests carry the attacker's host name. Others get 421 Misdirected Request,
+/// the status for "this server does not serve that authority"; health endpoints included (a container health check
+/// calls 127.0.0.1, which passes).
+/// </summary>
+public sealed class HostGuard(RequestDelegate next, LanNames names, ILogger<HostGuard> logger)
+{
+    public const string Code = "host_not_allowed";
+
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        // No Host at all is an HTTP/1.0 script, never a browser, so never a rebinding page.
+        var host = context.Request.Host;
+        if (host.HasValue && !names.Allows(host.Host))
+        {
+            logger.LogWarning("Refused a request for host {Host}: not a LAN name nor in Gateway:AllowedHosts", host.Host);
+            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status421MisdirectedRequest,
+                    Title = "Host not served",
+                    Detail = "This gateway answers IP addresses, localhost, *.local and single-label names; add others to Gateway:AllowedHosts.",
+                    Extensions = { ["code"] = Code },
+                },
+            });
+            return;
+        }
+
+        await next(context);
+    }
+}
