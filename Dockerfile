@@ -14,6 +14,7 @@ RUN mkdir -p /data && chown app:app /data
 USER app
 VOLUME /data
 EXPOSE 5000
+# The runtime image has neither curl nor wget: the gateway checks itself (/health/live on the port of Gateway:Urls).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD wget -qO- http://127.0.0.1:5000/health/live >/dev/null 2>&1 || exit 1
+  CMD ["dotnet", "EvGateway.dll", "healthcheck"]
 ENTRYPOINT ["dotnet", "EvGateway.dll"]

@@ -65,6 +65,7 @@ public static class HostingExtensions
         builder.Services.AddGatewayProblemDetails();
         builder.Services.AddValidatorsFromAssemblyContaining<GatewayOptions>(includeInternalTypes: true);
         builder.Services.AddGatewayHealth();
+        builder.Services.AddSingleton<IGatewayCommand, HealthCheckCommand>();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
         {
