@@ -15,6 +15,12 @@ public sealed class SimulatorOptions
     /// <summary>Loopback MQTT port of the simulated PSA broker; 0 picks a free one.</summary>
     public int MqttPort { get; init; }
 
+    /// <summary>
+    /// The PSA broker listens with TLS, as the real one does, with a certificate signed by an authority made up for
+    /// this run (see <c>PsaCloud.MqttCaCertificatePem</c>); false = plain TCP.
+    /// </summary>
+    public bool PsaMqttTls { get; init; }
+
     /// <summary>Lifetime of the Gigya JWT (the real cloud issues 900 s).</summary>
     public TimeSpan RenaultJwtLifetime { get; init; } = TimeSpan.FromSeconds(900);
 

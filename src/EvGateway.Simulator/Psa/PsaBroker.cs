@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -7,7 +8,8 @@ using MQTTnet.Server;
 namespace EvGateway.Simulator.Psa;
 
 /// <summary>
-/// The remote-command broker (the real one is mwa.mpsa.com:8885 over TLS; this one is plain TCP on loopback).
+/// The remote-command broker (the real one is mwa.mpsa.com:8885 over TLS; this one is plain TCP on loopback, or TLS
+/// with a certificate of its own authority when <see cref="SimulatorOptions.PsaMqttTls"/> is set).
 /// Clients log in with user name IMA_OAUTH_ACCESS_TOKEN and a currently valid remote access token as password
 /// (anything else gets CONNACK 5, not authorized), publish command envelopes, and get replies and car events back.
 /// A session lives as long as the token it logged in with: when that token lapses the broker drops the client.
@@ -27,11 +29,12 @@ internal sealed class PsaBroker
     private readonly Action<PsaPublishedCommand> onCommand;
     private readonly PsaRemoteServices services;
     private readonly TimeProvider time;
+    private readonly PsaBrokerCertificates? certificates;
     private Task worker = Task.CompletedTask;
     private int connectAttempts;
     private volatile bool refusingLogins;
 
-    public PsaBroker(int port, PsaRemoteAccess remoteAccess, Action<PsaPublishedCommand> onCommand,
+    public PsaBroker(int port, bool tls, PsaRemoteAccess remoteAccess, Action<PsaPublishedCommand> onCommand,
         PsaRemoteServices services, TimeProvider time)
     {
         Port = port;
@@ -39,19 +42,36 @@ internal sealed class PsaBroker
         this.onCommand = onCommand;
         this.services = services;
         this.time = time;
-        var options = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
-            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
-            .WithDefaultEndpointPort(port)
-            .Build();
-        server = factory.CreateMqttServer(options);
+        var builder = factory.CreateServerOptionsBuilder();
+        if (tls)
+        {
+            certificates = PsaBrokerCertificates.Create(time);
+            builder.WithoutDefaultEndpoint()
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Loopback)
+                .WithEncryptedEndpointBoundIPV6Address(IPAddress.None)
+                .WithEncryptedEndpointPort(port)
+                .WithEncryptionCertificate(certificates.Server)
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
+        }
+        else
+        {
+            builder.WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+                .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+                .WithDefaultEndpointPort(port);
+        }
+
+        server = factory.CreateMqttServer(builder.Build());
         server.ValidatingConnectionAsync += ValidateConnection;
         server.ClientConnectedAsync += WatchLogin;
         server.InterceptingPublishAsync += InterceptPublish;
     }
 
     public int Port { get; }
+
+    /// <summary>The PEM certificate of the authority that signed the broker's, or null on plain TCP.</summary>
+    public string? CaCertificatePem => certificates?.CaPem;
 
     /// <summary>Every CONNECT the broker received, accepted or refused.</summary>
     public int ConnectAttempts => Volatile.Read(ref connectAttempts);
@@ -80,6 +100,7 @@ internal sealed class PsaBroker
 
         await server.StopAsync(factory.CreateMqttServerStopOptionsBuilder().Build());
         server.Dispose();
+        certificates?.Dispose();
     }
 
     /// <summary>Disconnects every client whose login token is no longer valid (lapsed or revoked).</summary>

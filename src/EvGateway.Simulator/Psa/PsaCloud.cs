@@ -64,7 +64,7 @@ public sealed class PsaCloud
         Pairing = new PsaPairing(Time, baseAddress, options.LoggerFactory.CreateLogger<PsaPairing>());
         Vehicles = CreateDemoVehicles(Time, options.CarTimeZone);
         vehiclesByVin = Vehicles.ToDictionary(v => v.Vin, StringComparer.Ordinal);
-        broker = new PsaBroker(mqttPort, RemoteAccess, Record,
+        broker = new PsaBroker(mqttPort, options.PsaMqttTls, RemoteAccess, Record,
             new PsaRemoteServices(RemoteAccess, FindByVin, Time), Time);
     }
 
@@ -86,8 +86,17 @@ public sealed class PsaCloud
     /// <summary>The SMS + PIN pairing and the inWebo OTP server behind the password grant.</summary>
     public PsaPairing Pairing { get; }
 
-    /// <summary>Loopback port of the MQTT broker (plain TCP, MQTT 3.1.1; configure as Psa:Mqtt:Port).</summary>
+    /// <summary>Loopback port of the MQTT broker (MQTT 3.1.1; configure as Psa:Mqtt:Port).</summary>
     public int MqttPort => broker.Port;
+
+    /// <summary>True when the broker speaks TLS (configure as Psa:Mqtt:UseTls).</summary>
+    public bool MqttUsesTls => broker.CaCertificatePem is not null;
+
+    /// <summary>
+    /// The PEM certificate of the authority behind the TLS broker's certificate, or null on plain TCP: written to a
+    /// file and named in Psa:Mqtt:CaCertificateFile, it is what lets the gateway trust the broker.
+    /// </summary>
+    public string? MqttCaCertificatePem => broker.CaCertificatePem;
 
     /// <summary>Every refresh_token grant the OAuth endpoint received from the right client, accepted or not.</summary>
     public int RefreshCount => Identity.RefreshCount;

@@ -63,7 +63,7 @@ public static class DemoMode
         ["Psa:OtpUrl"] = simulator.Psa.Pairing.OtpUrl.ToString(),
         ["Psa:Mqtt:Host"] = PsaCloud.MqttHost,
         ["Psa:Mqtt:Port"] = simulator.Psa.MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Psa:Mqtt:UseTls"] = "false",
+        ["Psa:Mqtt:UseTls"] = simulator.Psa.MqttUsesTls ? "true" : "false",
         ["Tariff:Url"] = simulator.TariffUrl.ToString(),
     };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvGateway.Manufacturers.Psa.Mqtt;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Psa;
@@ -86,6 +87,12 @@ public sealed class PsaMqttOptions
     public string Host { get; set; } = "mwa.mpsa.com";
     public int Port { get; set; } = 8885;
     public bool UseTls { get; set; } = true;
+
+    /// <summary>
+    /// A PEM file with one more certificate authority to trust for the broker's certificate, besides the system's
+    /// (a broker of one's own, the simulator's); null = the system's trust store alone, as for the real broker.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
 }
 
 public enum PsaBrand
@@ -117,6 +124,8 @@ internal sealed class PsaOptionsValidator : IValidateOptions<PsaOptions>
         Require(!IsAbsoluteHttpUrl(options.SmsCodeUrl), "Psa:SmsCodeUrl must be an absolute http(s) URL.");
         Require(!IsAbsoluteHttpUrl(options.OtpUrl), "Psa:OtpUrl must be an absolute http(s) URL.");
         Require(options.CommandTimeoutSeconds is < 1 or > 600, "Psa:CommandTimeoutSeconds must be between 1 and 600.");
+        Require(!string.IsNullOrWhiteSpace(options.Mqtt.CaCertificateFile) && !PsaBrokerTrust.CanLoad(options.Mqtt.CaCertificateFile),
+            "Psa:Mqtt:CaCertificateFile must name a readable PEM file holding a certificate.");
         Require(!TimeOnly.TryParseExact(options.DefaultDelayedChargeStart, "HH:mm", CultureInfo.InvariantCulture,
             DateTimeStyles.None, out _), "Psa:DefaultDelayedChargeStart must be a time of day \"HH:mm\".");
         if (options.IsConfigured)

@@ -37,14 +37,17 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
     private readonly SemaphoreSlim connectGate = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<PsaRemoteReply>> pending = new(StringComparer.Ordinal);
     private readonly string clientId = $"evgateway-{Guid.NewGuid():N}";
+    private readonly PsaBrokerTrust trust;
     private Session? current;
     private LoginRefusal? refusal;
+    private volatile string? handshakeFailure;
 
     public PsaMqttConnection(IOptions<PsaOptions> options, PsaAccount account, PsaRemoteTokenProvider remoteTokens, TimeProvider time,
         ILogger<PsaMqttConnection> logger)
     {
         this.time = time;
         this.options = options.Value;
+        trust = PsaBrokerTrust.FromFile(this.options.Mqtt.CaCertificateFile);
         this.account = account;
         this.remoteTokens = remoteTokens;
         this.logger = logger;
@@ -55,9 +58,12 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
 
     public bool IsConnected => current?.Client.IsConnected == true;
 
-    /// <summary>Failing, in words, while the broker refuses to log this account in; null when there is nothing to report.</summary>
-    public ProviderHealth? Problem => refusal is { } refused
-        ? new ProviderHealth(ProviderHealthState.Failing, refused.Describe())
+    /// <summary>
+    /// Failing, in words, while the broker refuses to log this account in or its TLS certificate is refused; null when
+    /// there is nothing to report.
+    /// </summary>
+    public ProviderHealth? Problem => refusal is { } refused ? new ProviderHealth(ProviderHealthState.Failing, refused.Describe())
+        : handshakeFailure is { } failure ? new ProviderHealth(ProviderHealthState.Failing, failure)
         : null;
 
     private string ReplyTopicFilter => $"psa/RemoteServices/to/cid/{account.FullCustomerId}/#";
@@ -123,8 +129,17 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
 
             current = session;
             refusal = null;
+            handshakeFailure = null;
             LogConnected(logger, options.Mqtt.Host, options.Mqtt.Port);
             return session;
+        }
+        catch (Exception exception) when (PsaBrokerTrust.IsHandshakeFailure(exception))
+        {
+            // Retrying cannot help until the certificate or the setting changes, so it shows on the account at once.
+            var failure = trust.LastRejection ?? "the TLS handshake with the remote-command broker failed";
+            handshakeFailure = failure;
+            LogHandshakeFailed(logger, failure);
+            throw GatewayException.Unavailable(PsaProvider.MakerName, failure, exception);
         }
         catch (Exception exception) when (exception is MqttCommunicationException or InvalidOperationException
                                           || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -198,7 +213,7 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
             .WithClientId(clientId)
             .WithCredentials(Username, remoteToken)
             .WithCleanSession()
-            .WithTlsOptions(tls => tls.UseTls(options.Mqtt.UseTls))
+            .WithTlsOptions(tls => tls.UseTls(options.Mqtt.UseTls).WithCertificateValidationHandler(trust.Validate))
             .Build();
         try
         {
@@ -319,6 +334,9 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await EndSessionAsync(CancellationToken.None);
+
+    [LoggerMessage(LogLevel.Error, "PSA remote commands are unavailable: {Failure}")]
+    private static partial void LogHandshakeFailed(ILogger logger, string failure);
 
     [LoggerMessage(LogLevel.Information, "Connected to the PSA remote-command broker {Host}:{Port}")]
     private static partial void LogConnected(ILogger logger, string host, int port);
