@@ -85,7 +85,8 @@ public sealed class LanSecurityTests
     [Fact]
     public async Task A_dns_rebinding_request_gets_421_and_no_data()
     {
-        await using var app = await StartAsync();
+        using var data = new TemporaryDirectory();
+        await using var app = await StartAsync(data);
 
         var answers = new[] { "/get_vehicles", $"/api/vehicles/{Vin}/status", "/health/live" }
             .Select(path => SendAsync(app, path, host: "evil.example.com:5000"));
@@ -104,7 +105,8 @@ public sealed class LanSecurityTests
     [InlineData("/setup")]
     public async Task Home_assistant_and_the_setup_page_still_work_by_address_and_by_lan_name(string path)
     {
-        await using var app = await StartAsync();
+        using var data = new TemporaryDirectory();
+        await using var app = await StartAsync(data);
 
         foreach (var (host, origin) in new[] { ("192.168.1.20:5000", "http://192.168.1.20:5000"), ("evgateway.local:5000", "http://homeassistant.local:8123"), ("evgateway:5000", "http://homeassistant:8123") })
         {
@@ -118,7 +120,8 @@ public sealed class LanSecurityTests
     [Fact]
     public async Task A_public_origin_gets_no_allow_origin_header_on_a_read_or_a_preflight()
     {
-        await using var app = await StartAsync();
+        using var data = new TemporaryDirectory();
+        await using var app = await StartAsync(data);
 
         var read = await SendAsync(app, "/get_vehicles", "192.168.1.20:5000", "https://evil.example.com");
         var preflight = await SendAsync(app, $"/api/vehicles/{Vin}/charge-control", "192.168.1.20:5000", "https://evil.example.com", HttpMethods.Options);
@@ -132,12 +135,14 @@ public sealed class LanSecurityTests
     [Fact]
     public async Task The_settings_widen_the_hosts_and_origins_and_a_star_allows_every_origin()
     {
-        await using var widened = await StartAsync(new Dictionary<string, string?>
+        using var data = new TemporaryDirectory();
+        using var openData = new TemporaryDirectory();
+        await using var widened = await StartAsync(data, new Dictionary<string, string?>
         {
             ["Gateway:AllowedHosts:0"] = "*.example.org",
             ["Gateway:CorsOrigins:0"] = "https://ha.example.org",
         });
-        await using var open = await StartAsync(new Dictionary<string, string?> { ["Gateway:CorsOrigins:0"] = "*" });
+        await using var open = await StartAsync(openData, new Dictionary<string, string?> { ["Gateway:CorsOrigins:0"] = "*" });
 
         var byName = await SendAsync(widened, "/get_vehicles", "car.example.org", "https://ha.example.org");
         var otherOrigin = await SendAsync(widened, "/get_vehicles", "car.example.org", "https://other.example.org");
@@ -149,13 +154,12 @@ public sealed class LanSecurityTests
         Assert.Equal("*", anyOrigin.AllowOrigin);
     }
 
-    private static async Task<GatewayApp> StartAsync(Dictionary<string, string?>? settings = null)
+    private static async Task<GatewayApp> StartAsync(TemporaryDirectory data, Dictionary<string, string?>? settings = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
         var cars = new SimulatedCarsProvider("Psa", time, TimeZoneInfo.Utc);
         cars.Add(Vin, level: 60, charging: false);
-        var data = Directory.CreateTempSubdirectory("evgw-lan-").FullName;
-        return await GatewayApp.StartOverStandInsAsync(time, data, [cars], settings);
+        return await GatewayApp.StartOverStandInsAsync(time, data.Path, [cars], settings);
     }
 
     private static async Task<(int Status, string Body, string? AllowOrigin)> SendAsync(GatewayApp app, string path, string host,
