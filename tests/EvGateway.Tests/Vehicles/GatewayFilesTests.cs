@@ -1,6 +1,7 @@
 using EvGateway.Accounts;
 using EvGateway.Charging.Control;
 using EvGateway.Charging.Smart;
+using EvGateway.HomeAutomation.Abrp;
 using EvGateway.Manufacturers.Psa;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Manufacturers.Renault;
@@ -26,6 +27,7 @@ public class GatewayFilesTests
         OtpStateStore.FileName,
         PsaTokenStore.FileName,
         StoredAccounts.FileName,
+        AbrpSettings.FileName,
     ];
 
     [Theory]
@@ -65,6 +67,9 @@ public class GatewayFilesTests
             case OtpStateStore.FileName:
                 Assert.Null(await services.GetRequiredService<OtpStateStore>().LoadAsync(TestContext.Current.CancellationToken));
                 break;
+            case AbrpSettings.FileName:
+                Assert.Empty(services.GetRequiredService<AbrpSettings>().EnabledCars());
+                break;
             case PsaTokenStore.FileName:
                 Assert.True(string.IsNullOrEmpty(services.GetRequiredService<PsaTokenStore>().RefreshToken));
                 break;
@@ -89,6 +94,7 @@ public class GatewayFilesTests
         services.AddSingleton<SmartChargeGoals>();
         services.AddSingleton<RenaultSessionStore>();
         services.AddSingleton<PsaTokenStore>();
+        services.AddSingleton<AbrpSettings>();
         services.AddSingleton(provider => new OtpStateStore(Path.Combine(dataDirectory, OtpStateStore.FileName),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OtpStateStore>>()));
         return services.BuildServiceProvider();

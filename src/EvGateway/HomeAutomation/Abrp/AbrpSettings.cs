@@ -15,23 +15,14 @@ public sealed class AbrpSettings
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim writing = new(1, 1);
     private readonly Lock gate = new();
-    private readonly string path;
-    private Stored stored = new(null, new Dictionary<string, StoredCar>(StringComparer.OrdinalIgnoreCase));
+    private readonly SettingsFile<Stored> file;
+    private Stored stored;
 
-    public AbrpSettings(IOptions<GatewayOptions> gateway, ILogger<AbrpSettings> logger)
+    public AbrpSettings(IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<AbrpSettings> logger)
     {
-        path = Path.Combine(gateway.Value.DataDirectory, FileName);
-        try
-        {
-            if (File.Exists(path) && JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json) is { } read)
-            {
-                stored = read with { Cars = new Dictionary<string, StoredCar>(read.Cars, StringComparer.OrdinalIgnoreCase) };
-            }
-        }
-        catch (Exception failure) when (failure is JsonException or IOException)
-        {
-            logger.LogWarning("Could not read the ABRP settings in {Path} ({Reason}); starting with ABRP off", path, failure.Message);
-        }
+        file = new(Path.Combine(gateway.Value.DataDirectory, FileName), Json, "no car sends live data to ABRP", time, logger);
+        var read = file.Load() ?? new Stored(null, []);
+        stored = read with { Cars = new Dictionary<string, StoredCar>(read.Cars, StringComparer.OrdinalIgnoreCase) };
     }
 
     /// <summary>The owner's token, used by every car without one of its own.</summary>
@@ -87,7 +78,7 @@ public sealed class AbrpSettings
                 next = change(stored);
             }
 
-            await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(next, Json), cancellationToken);
+            await file.SaveAsync(next, cancellationToken);
             lock (gate)
             {
                 stored = next;
