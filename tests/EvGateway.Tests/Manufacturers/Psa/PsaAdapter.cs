@@ -8,12 +8,13 @@ namespace EvGateway.Tests.Manufacturers.Psa;
 /// <summary>The real PSA adapter composed by the rig (no other maker) on a bed of simulated clouds, with what these tests share.</summary>
 internal static class PsaAdapter
 {
-    /// <summary>A fake clock at 09:00 UTC on 25 November 2026, and clouds whose cars keep UTC.</summary>
-    public static Task<TestBed> StartBedAsync() =>
+    /// <summary>A fake clock at 09:00 UTC on 25 November 2026, and clouds whose cars keep UTC; the broker over TLS when asked.</summary>
+    public static Task<TestBed> StartBedAsync(bool brokerTls = false) =>
         TestBed.StartAsync(new SimulatorOptions
         {
             TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero)),
             CarTimeZone = TimeZoneInfo.Utc,
+            PsaMqttTls = brokerTls,
         });
 
     /// <summary>

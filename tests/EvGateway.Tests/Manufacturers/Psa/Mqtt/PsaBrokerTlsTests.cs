@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Net.Security;
 using EvGateway.Manufacturers.Psa.Mqtt;
-using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Tests.TestSupport;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.Manufacturers.Psa.Mqtt;
 
@@ -18,7 +16,7 @@ public sealed class PsaBrokerTlsTests
     [Fact]
     public async Task Remote_commands_work_over_tls_with_the_brokers_authority_trusted()
     {
-        await using var bed = await StartTlsBedAsync();
+        await using var bed = await PsaAdapter.StartBedAsync(brokerTls: true);
         using var data = new TemporaryDirectory();
         var ca = data.File("broker-ca.pem");
         await File.WriteAllTextAsync(ca, bed.Psa.MqttCaCertificatePem, Ct);
@@ -38,7 +36,7 @@ public sealed class PsaBrokerTlsTests
     [Fact]
     public async Task Without_the_authority_trusted_a_command_fails_at_once_and_the_account_health_says_why()
     {
-        await using var bed = await StartTlsBedAsync();
+        await using var bed = await PsaAdapter.StartBedAsync(brokerTls: true);
         await using var gateway = bed.StartGateway();
         var vehicle = await gateway.VehicleAsync(PsaCloud.DemoE208Vin);
 
@@ -61,8 +59,8 @@ public sealed class PsaBrokerTlsTests
     [Fact]
     public async Task Another_authority_than_the_brokers_is_no_trust_at_all()
     {
-        await using var bed = await StartTlsBedAsync();
-        await using var other = await StartTlsBedAsync();
+        await using var bed = await PsaAdapter.StartBedAsync(brokerTls: true);
+        await using var other = await PsaAdapter.StartBedAsync(brokerTls: true);
         using var data = new TemporaryDirectory();
         var wrongCa = data.File("other-ca.pem");
         await File.WriteAllTextAsync(wrongCa, other.Psa.MqttCaCertificatePem, Ct);
@@ -82,7 +80,7 @@ public sealed class PsaBrokerTlsTests
     [Fact]
     public async Task A_ca_setting_that_is_not_a_pem_certificate_stops_the_start_naming_the_key()
     {
-        await using var bed = await StartTlsBedAsync();
+        await using var bed = await PsaAdapter.StartBedAsync(brokerTls: true);
         using var data = new TemporaryDirectory();
         var notPem = data.File("ca.pem");
         await File.WriteAllTextAsync(notPem, "not a certificate", Ct);
@@ -91,12 +89,4 @@ public sealed class PsaBrokerTlsTests
 
         Assert.Contains("Psa:Mqtt:CaCertificateFile must name a readable PEM file holding a certificate.", failure.Message, StringComparison.Ordinal);
     }
-
-    private static Task<TestBed> StartTlsBedAsync() =>
-        TestBed.StartAsync(new SimulatorOptions
-        {
-            TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero)),
-            CarTimeZone = TimeZoneInfo.Utc,
-            PsaMqttTls = true,
-        });
 }
