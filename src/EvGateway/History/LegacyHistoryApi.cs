@@ -132,11 +132,11 @@ public static class LegacyHistoryApi
         return Json("{\"features\": [" + string.Join(", ", features) + "], \"type\": \"FeatureCollection\"}");
     }
 
-    public static IResult GetLegacySoh(HttpContext context, string vin, HistoryDatabase database)
+    public static IResult GetLegacySoh(string vin, HistoryDatabase database)
     {
         using var connection = database.Open();
         var latest = Vin.IsValid(vin) ? BatteryHealth.Read(connection, vin).LastOrDefault() : null;
-        return Json(context, "{\"soh\":" + (latest is null ? "null" : Number(latest.SohPercent)) + "}\n");
+        return Json("{\"soh\":" + (latest is null ? "null" : Number(latest.SohPercent)) + "}\n");
     }
 
     private static List<HistorySample> ReadAll(HistoryDatabase database, string vin)
