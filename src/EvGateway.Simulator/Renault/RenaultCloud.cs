@@ -70,9 +70,13 @@ public sealed class RenaultCloud
         var answers = new GigyaAnswers(time);
         twoFactor = new GigyaTwoFactor(answers, time);
         gigya = new GigyaEndpoints(this, directory, jwt, twoFactor, answers);
+        CallsPerHour = options.RenaultCallsPerHour;
         kamereon = new KamereonEndpoints(this, directory, jwt, new KamereonQuota(time, options.RenaultCallsPerHour), time);
         SeedDemoData();
     }
+
+    /// <summary>Kamereon calls one account may make per rolling hour before 429.</summary>
+    public int CallsPerHour { get; }
 
     public Uri GigyaUrl { get; }
     public Uri KamereonUrl { get; }

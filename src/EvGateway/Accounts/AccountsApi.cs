@@ -1,5 +1,6 @@
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
+using EvGateway.Vehicles.Budget;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EvGateway.Accounts;
@@ -24,7 +25,9 @@ public static class AccountsApi
         return app;
     }
 
-    /// <summary>Lists every maker account with its state; no secret is ever part of it.</summary>
-    public static Ok<AccountStatus[]> ListAccounts(IEnumerable<IMakerAccount> accounts) =>
-        TypedResults.Ok(accounts.Select(account => account.Status).ToArray());
+    /// <summary>Lists every maker account with its state and call budget; no secret is ever part of it.</summary>
+    public static Ok<AccountStatus[]> ListAccounts(IEnumerable<IMakerAccount> accounts, CallBudgets budgets) =>
+        TypedResults.Ok(accounts.Select(account => account.Status)
+            .Select(status => status with { CallBudget = budgets.ViewOf(status.Maker) })
+            .ToArray());
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -399,8 +400,12 @@ public sealed partial class MqttPublisher : BackgroundService
         }
     }
 
-    private Func<Task<CommandOutcome>> SendCommand(string vin, VehicleCommand command, CancellationToken cancellationToken) =>
-        () => commands.SendAsync(vin, command, cancellationToken);
+    // A command topic is home automation, not a person at a button: a PSA wake-up sent this way follows the wake-up policy.
+    private Func<Task<CommandOutcome>> SendCommand(string vin, VehicleCommand command, CancellationToken cancellationToken) => async () =>
+    {
+        using var intent = CallIntent.Enter(new CallIntent(CallPriority.Command, ByPerson: false));
+        return await commands.SendAsync(vin, command, cancellationToken);
+    };
 
     private Func<Task<CommandOutcome>> SetChargeLimit(string vin, int percent, CancellationToken cancellationToken) => async () =>
     {

@@ -2,6 +2,7 @@ using EvGateway.Simulator;
 using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Accounts;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -134,6 +135,8 @@ public sealed class DemoClouds(IEnumerable<MakerSetup> makers, IConfiguration co
         // directory forgets the demo cars it replaces.
         collection.AddSingleton<IAccountSettingsStore>(new DemoAccountSettings(demoConfiguration));
         collection.AddSingleton(_ => services.GetRequiredService<VehicleDirectory>());
+        // The demo accounts spend the gateway's budgets, so /api/accounts and /metrics show what the demo cars cost.
+        collection.AddSingleton(_ => services.GetRequiredService<CallBudgets>());
         foreach (var maker in makers)
         {
             maker.Register(collection, demoConfiguration);

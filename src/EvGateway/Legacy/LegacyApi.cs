@@ -1,5 +1,6 @@
 using System.Globalization;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Legacy;
@@ -53,8 +54,9 @@ public static class LegacyApi
         return TypedResults.Json(vehicles.Select(LegacyVehicle.From).ToArray(), LegacyJson.Options);
     }
 
-    public static async Task<IResult> GetVehicleInfo(string vin, string? from_cache, VehicleDirectory directory, VehicleStatusCache cache,
-        LegacyStatusRenderer renderer, IOptionsMonitor<GatewayOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> GetVehicleInfo(string vin, string? from_cache, HttpRequest request, VehicleDirectory directory,
+        VehicleStatusCache cache, ScriptedReads reads, LegacyStatusRenderer renderer, IOptionsMonitor<GatewayOptions> options,
+        CancellationToken cancellationToken)
     {
         var entry = await FindAsync(vin, directory, cancellationToken);
         VehicleStatus? status;
@@ -65,14 +67,14 @@ public static class LegacyApi
         }
         else
         {
-            status = await cache.GetAsync(entry, TimeSpan.FromSeconds(options.CurrentValue.StatusMaxAgeSeconds), cancellationToken);
+            status = await reads.ReadAsync(entry, TimeSpan.FromSeconds(options.CurrentValue.StatusMaxAgeSeconds), request, cancellationToken);
         }
 
         return renderer.Render(status, entry.Vehicle);
     }
 
-    public static async Task<IResult> GetPosition(string vin, VehicleDirectory directory, VehicleStatusCache cache,
-        IOptionsMonitor<GatewayOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> GetPosition(string vin, HttpRequest request, VehicleDirectory directory, VehicleStatusCache cache,
+        ScriptedReads reads, IOptionsMonitor<GatewayOptions> options, CancellationToken cancellationToken)
     {
         var entry = await FindAsync(vin, directory, cancellationToken);
         if (!entry.Vehicle.Has(VehicleCapability.Location))
@@ -82,7 +84,7 @@ public static class LegacyApi
 
         var status = cache.Peek(entry.Vehicle.Vin) is { Location: not null } known
             ? known
-            : await cache.GetAsync(entry, TimeSpan.FromSeconds(options.CurrentValue.StatusMaxAgeSeconds), cancellationToken);
+            : await reads.ReadAsync(entry, TimeSpan.FromSeconds(options.CurrentValue.StatusMaxAgeSeconds), request, cancellationToken);
         var at = status.Location ?? throw new GatewayException("no_position", 404, $"The car {vin} has not reported a position.");
         var lat = at.Latitude.ToString(CultureInfo.InvariantCulture);
         var lon = at.Longitude.ToString(CultureInfo.InvariantCulture);

@@ -20,6 +20,14 @@ public class GatewayException(string code, int statusCode, string message, TimeS
     public static GatewayException RateLimited(string maker, TimeSpan retryAfter) =>
         new(ErrorCodes.UpstreamRateLimited, 503, $"The {maker} cloud quota is exhausted; the gateway pauses calls to it.", retryAfter);
 
+    /// <summary>
+    /// The gateway's own call budget for the maker account has no room for this caller's priority: nothing was sent.
+    /// A 429, since it is the caller's rate that is refused, with when room frees up.
+    /// </summary>
+    public static GatewayException BudgetExhausted(string maker, TimeSpan retryAfter) =>
+        new(ErrorCodes.UpstreamRateLimited, 429,
+            $"The {maker} call budget for this hour is kept for higher priorities; the last known status is served once there is one.", retryAfter);
+
     public static GatewayException Unavailable(string maker, string reason, Exception? inner = null) =>
         new(ErrorCodes.UpstreamUnavailable, 502, $"The {maker} cloud failed: {reason}", null, inner);
 

@@ -25,6 +25,12 @@ public sealed class GatewayMetrics
             "Failed cloud requests by the gateway's error code.", "maker", "code");
         Commands = metrics.CreateCounter("evgateway_commands_total",
             "Remote commands by outcome (accepted, refused, or the error code).", "maker", "command", "outcome");
+        CallBudgetUsed = metrics.CreateGauge("evgateway_call_budget_used",
+            "Cloud calls the maker account made in the last hour (its call budget).", "maker");
+        CallBudgetLeft = metrics.CreateGauge("evgateway_call_budget_left",
+            "Cloud calls the maker account may still make in the rolling hour (commands may use them all).", "maker");
+        CallsDeferred = metrics.CreateCounter("evgateway_calls_deferred_total",
+            "Reads and calls the call budget put off (served from cache or refused) by the priority that asked.", "maker", "priority");
     }
 
     /// <summary>Where the counters live; /metrics serves this registry.</summary>
@@ -35,4 +41,10 @@ public sealed class GatewayMetrics
     public Counter CloudFailures { get; }
 
     public Counter Commands { get; }
+
+    public Gauge CallBudgetUsed { get; }
+
+    public Gauge CallBudgetLeft { get; }
+
+    public Counter CallsDeferred { get; }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Vehicles;
 
@@ -39,4 +40,25 @@ public sealed class GatewayOptions
     /// <summary>How old a cached status may be before a read goes to the cloud.</summary>
     [Range(0, 86400, ErrorMessage = "Gateway:StatusMaxAgeSeconds must be from 0 to 86400 seconds.")]
     public int StatusMaxAgeSeconds { get; set; } = 60;
+
+    /// <summary>When the gateway refreshes a car on its own, and how often home automation may make it reach the cloud.</summary>
+    public RefreshPolicy RefreshPolicy { get; set; } = RefreshPolicy.Connected;
+
+    /// <summary>How often a car is refreshed while its policy is active (plugged in, charging, or always).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Gateway:RefreshInterval must be from 00:01:00 to 1.00:00:00.")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a car is refreshed otherwise (parked and unplugged for <c>connected</c>, not charging for <c>charging</c>).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Gateway:IdleRefreshInterval must be from 00:01:00 to 7.00:00:00.")]
+    public TimeSpan IdleRefreshInterval { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Per-car settings by VIN, e.g. <c>Gateway:Cars:VF1AG000164000001:RefreshPolicy</c>.</summary>
+    public Dictionary<string, CarSettings> Cars { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>The settings of one car (<c>Gateway:Cars:&lt;VIN&gt;:*</c>).</summary>
+public sealed class CarSettings
+{
+    /// <summary>Overrides <c>Gateway:RefreshPolicy</c> for this car.</summary>
+    public RefreshPolicy? RefreshPolicy { get; set; }
 }

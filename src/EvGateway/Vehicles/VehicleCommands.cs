@@ -1,3 +1,4 @@
+using EvGateway.Vehicles.Budget;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Vehicles;
@@ -5,7 +6,8 @@ namespace EvGateway.Vehicles;
 /// <summary>
 /// The one door every remote command goes through, whichever surface asked (REST or legacy): the read-only and
 /// unlock opt-ins, the car's capabilities (checked before any cloud call), then the maker's adapter. After a
-/// command the cached status is dropped so the next read shows its effect.
+/// command the cached status is dropped so the next read shows its effect. Every command spends the call budget at
+/// command priority, whoever sent it, so it never waits behind reads; who asked (a person or not) is kept.
 /// </summary>
 public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCache cache, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options,
     TimeProvider time, ILogger<VehicleCommands> logger)
@@ -50,6 +52,7 @@ public sealed class VehicleCommands(VehicleDirectory directory, VehicleStatusCac
 
         var sentAt = time.GetUtcNow();
         CommandOutcome outcome;
+        using var intent = CallIntent.Enter(new CallIntent(CallPriority.Command, CallIntent.Current.ByPerson));
         try
         {
             outcome = await entry.Provider.SendCommandAsync(entry.Vehicle, command, cancellationToken);

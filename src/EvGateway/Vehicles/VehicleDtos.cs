@@ -1,6 +1,11 @@
+using EvGateway.Vehicles.Budget;
+
 namespace EvGateway.Vehicles;
 
-/// <summary>A car as the REST surface lists it.</summary>
+/// <summary>
+/// A car as the REST surface lists it, with its refresh policy and when the gateway next reads it on its own
+/// (null for the <c>never</c> policy).
+/// </summary>
 public sealed record VehicleDto(
     string Vin,
     string Brand,
@@ -10,6 +15,10 @@ public sealed record VehicleDto(
     double? BatteryCapacityKwh,
     IReadOnlyList<VehicleCapability> Capabilities)
 {
+    public RefreshPolicy? RefreshPolicy { get; init; }
+
+    public DateTimeOffset? NextRefreshAt { get; init; }
+
     public static VehicleDto From(Vehicle vehicle) => new(vehicle.Vin, vehicle.Brand, vehicle.Model, vehicle.ModelCode,
         vehicle.Maker, vehicle.BatteryCapacityKwh, vehicle.Capabilities.Order().ToArray());
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Vehicles;
 
@@ -6,6 +7,8 @@ namespace EvGateway.Vehicles;
 /// The last status of every car, with request coalescing: however many callers want a fresh status of one car at
 /// once, the cloud is asked once and they all get that answer. When the cloud cannot be asked (quota, outage,
 /// timeout) the last known status is served marked <c>stale</c>; with nothing known the error goes to the caller.
+/// A read that needs the cloud first asks the maker's <see cref="CallBudget"/> whether the calls one read of this car
+/// costs fit its caller's priority (<see cref="CallIntent"/>); when they do not, it is served the same way.
 /// </summary>
 public sealed class VehicleStatusCache
 {
@@ -14,9 +17,12 @@ public sealed class VehicleStatusCache
     private readonly ILogger<VehicleStatusCache> logger;
 
     private readonly GatewayMetrics metrics;
+    private readonly CallBudgets budgets;
 
-    public VehicleStatusCache(VehicleDirectory directory, GatewayMetrics metrics, TimeProvider time, ILogger<VehicleStatusCache> logger)
+    public VehicleStatusCache(VehicleDirectory directory, CallBudgets budgets, GatewayMetrics metrics, TimeProvider time,
+        ILogger<VehicleStatusCache> logger)
     {
+        this.budgets = budgets;
         this.metrics = metrics;
         this.time = time;
         this.logger = logger;
@@ -63,11 +69,27 @@ public sealed class VehicleStatusCache
 
     private async Task<VehicleStatus> FetchAsync(VehicleEntry entry, CarSlot slot)
     {
+        var maker = entry.Provider.Maker;
+        var priority = CallIntent.Current.Priority;
+        if (!budgets.For(maker).Admits(priority, slot.CallsPerRead, out var retryAfter))
+        {
+            budgets.Deferred(maker, priority);
+            if (slot.Last is not { } known)
+            {
+                throw GatewayException.BudgetExhausted(maker, retryAfter);
+            }
+
+            metrics.StatusReads.WithLabels(maker, "stale").Inc();
+            return known with { Stale = true };
+        }
+
+        var tally = CallIntent.StartTally();
         try
         {
             // Not tied to one caller's token: others may be waiting on the same fetch.
             var status = await entry.Provider.GetStatusAsync(entry.Vehicle, CancellationToken.None);
-            metrics.StatusReads.WithLabels(entry.Provider.Maker, "cloud").Inc();
+            metrics.StatusReads.WithLabels(maker, "cloud").Inc();
+            slot.CallsPerRead = Math.Max(1, tally.Count);
             Store(status);
             return status;
         }
@@ -100,6 +122,14 @@ public sealed class VehicleStatusCache
         private readonly Lock gate = new();
         private Task<VehicleStatus>? inFlight;
         private volatile VehicleStatus? last;
+        private int callsPerRead = 1;
+
+        /// <summary>What the last successful cloud read of this car cost; a car not read yet is assumed to cost one.</summary>
+        public int CallsPerRead
+        {
+            get => Volatile.Read(ref callsPerRead);
+            set => Volatile.Write(ref callsPerRead, value);
+        }
 
         public VehicleStatus? Last
         {

@@ -1,3 +1,4 @@
+using EvGateway.Vehicles.Budget;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,9 @@ public static class VehiclesApi
         car.MapGet("/status", GetStatus).WithName(nameof(GetStatus))
             .WithSummary("Battery, range, plug and charge state, odometer, location and climate of one car")
             .WithDescription("Served from the gateway's cache when it is younger than maxAge seconds (default Gateway:StatusMaxAgeSeconds); " +
-                             "maxAge=0 forces a cloud read. Concurrent reads of one car share one cloud call. When the cloud is rate limited " +
-                             "or down, the last known status is served with stale=true.");
+                             "maxAge=0 forces a cloud read, at most once per refresh interval for scripts (README, Call budget). Concurrent reads " +
+                             "of one car share one cloud call. When the cloud is rate limited or down, or the call budget is kept for " +
+                             "higher priorities, the last known status is served with stale=true.");
         car.MapPost("/commands/{command}", SendCommand).WithName(nameof(SendCommand))
             .WithSummary("Send a remote command: wake-up, charge-start, charge-stop, climate-start, climate-stop, lock, unlock, horn, lights")
             .WithDescription("Answers 202 once the maker's cloud (or, for PSA, the car itself) accepted the command. " +
@@ -29,21 +31,29 @@ public static class VehiclesApi
     }
 
     /// <summary>Lists every car the gateway serves.</summary>
-    public static async Task<Ok<VehicleDto[]>> ListVehicles(VehicleDirectory directory, CancellationToken cancellationToken)
+    public static async Task<Ok<VehicleDto[]>> ListVehicles(VehicleDirectory directory, VehicleStatusCache cache, RefreshPolicies policies,
+        CancellationToken cancellationToken)
     {
         var vehicles = await directory.GetVehiclesAsync(cancellationToken);
-        return TypedResults.Ok(vehicles.Select(VehicleDto.From).ToArray());
+        return TypedResults.Ok(vehicles.Select(vehicle => Describe(vehicle, cache, policies)).ToArray());
     }
 
     public static async Task<Results<Ok<VehicleDto>, ProblemHttpResult>> GetVehicle(string vin, VehicleDirectory directory,
-        CancellationToken cancellationToken)
+        VehicleStatusCache cache, RefreshPolicies policies, CancellationToken cancellationToken)
     {
         var entry = await directory.FindAsync(vin, cancellationToken);
-        return TypedResults.Ok(VehicleDto.From(entry.Vehicle));
+        return TypedResults.Ok(Describe(entry.Vehicle, cache, policies));
     }
 
+    private static VehicleDto Describe(Vehicle vehicle, VehicleStatusCache cache, RefreshPolicies policies) =>
+        VehicleDto.From(vehicle) with
+        {
+            RefreshPolicy = policies.PolicyOf(vehicle.Vin),
+            NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, cache.Peek(vehicle.Vin)),
+        };
+
     public static async Task<Results<Ok<VehicleStatus>, ValidationProblem, ProblemHttpResult>> GetStatus(string vin,
-        [FromQuery] int? maxAge, VehicleDirectory directory, VehicleStatusCache cache, IOptionsMonitor<GatewayOptions> options,
+        [FromQuery] int? maxAge, HttpRequest request, VehicleDirectory directory, ScriptedReads reads, IOptionsMonitor<GatewayOptions> options,
         [FromServices] IChargeControlSummaries? chargeControl, CancellationToken cancellationToken)
     {
         if (maxAge is < 0 or > MaxAgeLimitSeconds)
@@ -58,7 +68,7 @@ public static class VehiclesApi
         }
 
         var age = TimeSpan.FromSeconds(maxAge ?? options.CurrentValue.StatusMaxAgeSeconds);
-        var status = await cache.GetAsync(entry, age, cancellationToken);
+        var status = await reads.ReadAsync(entry, age, request, cancellationToken);
         var control = chargeControl?.For(entry.Vehicle.Vin);
         return TypedResults.Ok(control is null ? status : status with { ChargeControl = control });
     }

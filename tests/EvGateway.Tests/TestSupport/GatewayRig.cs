@@ -1,3 +1,4 @@
+using System.Globalization;
 using EvGateway.Accounts;
 using EvGateway.Charging;
 using EvGateway.History;
@@ -44,7 +45,8 @@ internal static class GatewayRig
 
     /// <summary>
     /// The settings demo mode writes for <paramref name="simulator"/>, for the given makers only (the others stay
-    /// inert), with the Renault retry pause off: it runs on the fake clock and would wait for an Advance.
+    /// inert), with the Renault retry pause off (it runs on the fake clock and would wait for an Advance), the Renault
+    /// call budget equal to the simulated quota, and the refresh policy <c>never</c>.
     /// </summary>
     public static Dictionary<string, string?> SimulatorSettings(CloudSimulator simulator, Makers makers)
     {
@@ -54,8 +56,12 @@ internal static class GatewayRig
         if (makers.HasFlag(Makers.Renault))
         {
             settings["Renault:RetryDelayMilliseconds"] = "0";
+            // The gateway's budget is the cloud's quota, as for an owner who leaves the whole quota to the gateway.
+            settings["Renault:CallBudgetPerHour"] = simulator.Renault.CallsPerHour.ToString(CultureInfo.InvariantCulture);
         }
 
+        // No background refresh and no pacing of scripted reads unless a test asks: its cloud calls are the ones it made.
+        settings["Gateway:RefreshPolicy"] = "never";
         return settings;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EvGateway.Charging;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +72,8 @@ public sealed class ChargeController(
     /// <summary>Checks every car that is due and returns how long until the next one is.</summary>
     internal async Task<TimeSpan> RunDueChecksAsync(CancellationToken cancellationToken)
     {
+        // Its reads spend the call budget after a person's; its stop commands go at command priority (VehicleCommands).
+        using var intent = CallIntent.Enter(new CallIntent(CallPriority.ChargeControl, ByPerson: false));
         var active = store.Active();
         foreach (var gone in watches.Keys.Where(vin => !active.ContainsKey(vin)))
         {

@@ -55,6 +55,16 @@ public sealed class PsaOptions
 
     public int CommandTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Connected-car REST calls the gateway may make per rolling hour. PSA publishes no quota; one status read is one
+    /// call, so 60 is a read a minute, far above what the refresh policy asks (12 an hour while plugged in) while
+    /// keeping a runaway poller from looking like abuse. Remote commands go over MQTT and are not counted here.
+    /// </summary>
+    public int CallBudgetPerHour { get; set; } = 60;
+
+    /// <summary>The shortest time between two wake-ups of one car the gateway or home automation sends (12 V battery).</summary>
+    public int WakeUpMinIntervalMinutes { get; set; } = 30;
+
     /// <summary>"HH:mm": where charging is pushed to when it is stopped and the car's own delayed hour is unknown.</summary>
     public string DefaultDelayedChargeStart { get; set; } = "22:30";
 
@@ -126,6 +136,8 @@ internal sealed class PsaOptionsValidator : IValidateOptions<PsaOptions>
         Require(options.CommandTimeoutSeconds is < 1 or > 600, "Psa:CommandTimeoutSeconds must be between 1 and 600.");
         Require(!string.IsNullOrWhiteSpace(options.Mqtt.CaCertificateFile) && !PsaBrokerTrust.CanLoad(options.Mqtt.CaCertificateFile),
             "Psa:Mqtt:CaCertificateFile must name a readable PEM file holding a certificate.");
+        Require(options.CallBudgetPerHour is < 1 or > 10000, "Psa:CallBudgetPerHour must be between 1 and 10000.");
+        Require(options.WakeUpMinIntervalMinutes is < 0 or > 1440, "Psa:WakeUpMinIntervalMinutes must be between 0 and 1440.");
         Require(!TimeOnly.TryParseExact(options.DefaultDelayedChargeStart, "HH:mm", CultureInfo.InvariantCulture,
             DateTimeStyles.None, out _), "Psa:DefaultDelayedChargeStart must be a time of day \"HH:mm\".");
         if (options.IsConfigured)

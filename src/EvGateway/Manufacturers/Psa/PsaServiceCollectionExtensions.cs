@@ -3,6 +3,7 @@ using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -38,11 +39,16 @@ public static class PsaServiceCollectionExtensions
         services.AddSingleton<PsaOAuthClient>();
         // Buffered: the makers' API gateways answer 411 to a body streamed without a Content-Length.
         var refit = new RefitSettings(new SystemTextJsonContentSerializer(PsaJson.Options)) { Buffered = true };
-        services.AddRefitGeneratedClient<IPsaConnectedCarApi>(refit)
+        // The connected-car API (car list and status) is what polling spends; token and pairing calls are rare.
+        services.AddSingleton(provider => new CallBudgetLimit(PsaProvider.MakerName,
+            () => provider.GetRequiredService<IOptionsMonitor<PsaOptions>>().CurrentValue.CallBudgetPerHour));
+        var connectedCar = services.AddRefitGeneratedClient<IPsaConnectedCarApi>(refit)
             .ConfigureHttpClient((provider, http) =>
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.ApiUrl.TrimEnd('/')))
-            .AddHttpMessageHandler<PsaAuthHandler>()
-            .AddStandardResilienceHandler(TuneForPsa);
+            .AddHttpMessageHandler<PsaAuthHandler>();
+        connectedCar.AddStandardResilienceHandler(TuneForPsa);
+        // Innermost, below the retries and the token replay: every attempt that leaves is one the cloud counts.
+        connectedCar.AddHttpMessageHandler(provider => new CallBudgetHandler(provider.GetRequiredService<CallBudgets>(), PsaProvider.MakerName));
         services.AddRefitGeneratedClient<IPsaCarAssociationsApi>(refit)
             .ConfigureHttpClient((provider, http) =>
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<PsaOptions>>().Value.CarAssociationsUrl))

@@ -35,6 +35,12 @@ public sealed class RenaultOptions
     /// <summary>After a quota answer (429) no call goes to that account for this long.</summary>
     public int QuotaCooldownMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Kamereon calls the gateway may make per rolling hour. Renault allows about 60 per account and the MyRenault app
+    /// shares them; lower it to leave the app more.
+    /// </summary>
+    public int CallBudgetPerHour { get; set; } = 60;
+
     /// <summary>Pause before retrying a failed read; the real cloud recovers within seconds.</summary>
     public int RetryDelayMilliseconds { get; set; } = 1000;
 
@@ -89,6 +95,11 @@ internal sealed partial class RenaultOptionsValidator : IValidateOptions<Renault
         if (options.QuotaCooldownMinutes is < 1 or > 1440)
         {
             failures.Add($"Renault:QuotaCooldownMinutes must be between 1 and 1440, got {options.QuotaCooldownMinutes}.");
+        }
+
+        if (options.CallBudgetPerHour is < 1 or > 10000)
+        {
+            failures.Add($"Renault:CallBudgetPerHour must be between 1 and 10000, got {options.CallBudgetPerHour}.");
         }
 
         if (options.RetryDelayMilliseconds is < 0 or > 60000)

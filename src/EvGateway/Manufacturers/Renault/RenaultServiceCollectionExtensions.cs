@@ -1,6 +1,7 @@
 using System.Net;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,12 +48,17 @@ public static class RenaultServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
 
+        // Only Kamereon calls count against the account's hourly quota; Gigya (login, JWT) is a separate service.
+        services.AddSingleton(sp => new CallBudgetLimit(RenaultProvider.MakerName,
+            () => sp.GetRequiredService<IOptionsMonitor<RenaultOptions>>().CurrentValue.CallBudgetPerHour));
         services.AddTransient<KamereonAuthHandler>();
-        services.AddRefitGeneratedClient<IKamereonApi>(refit)
+        var kamereonClient = services.AddRefitGeneratedClient<IKamereonApi>(refit)
             .ConfigureHttpClient((sp, client) => Configure(client, sp.GetRequiredService<IOptions<RenaultOptions>>().Value.KamereonUrl))
-            .AddHttpMessageHandler<KamereonAuthHandler>()
-            .AddStandardResilienceHandler()
+            .AddHttpMessageHandler<KamereonAuthHandler>();
+        kamereonClient.AddStandardResilienceHandler()
             .Configure((resilience, sp) => Tune(resilience, sp.GetRequiredService<IOptions<RenaultOptions>>().Value));
+        // Innermost, below the retries and the token replay: every attempt that leaves is one the cloud counts.
+        kamereonClient.AddHttpMessageHandler(sp => new CallBudgetHandler(sp.GetRequiredService<CallBudgets>(), RenaultProvider.MakerName));
 
         services.AddSingleton<RenaultSessionStore>();
         services.AddSingleton(sp => new RenaultLoginFlow(sp.GetRequiredService<IGigyaApi>(), sp.GetRequiredService<RenaultSessionStore>(),

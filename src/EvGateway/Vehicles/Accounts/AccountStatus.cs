@@ -1,3 +1,5 @@
+using EvGateway.Vehicles.Budget;
+
 namespace EvGateway.Vehicles.Accounts;
 
 /// <summary>A maker account's state as <c>GET /api/accounts</c> lists it (design.md, "Accounts and first login").</summary>
@@ -10,6 +12,9 @@ namespace EvGateway.Vehicles.Accounts;
 public sealed record AccountStatus(string Maker, AccountState State, string? Detail, string? Login, bool Configured,
     RemoteCommandsState? RemoteCommands = null)
 {
+    /// <summary>The account's hourly cloud-call budget (null for a maker without one).</summary>
+    public CallBudgetView? CallBudget { get; init; }
+
     /// <summary>True when an account the owner set up waits for them (a login, a code, a new password) before it serves cars.</summary>
     public bool NeedsOwner => Configured && State is AccountState.CodeRequired or AccountState.LoginRequired or AccountState.CredentialsRejected;
 }
