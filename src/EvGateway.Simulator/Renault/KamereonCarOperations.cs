@@ -27,8 +27,7 @@ internal sealed record KamereonOperation(string Capability, Func<KamereonCall, I
             capability += "/" + action;
         }
 
-        var model = call.Vehicle.Model;
-        return model.Supports(capability) ? Handler(call) : KamereonErrors.Missing(model.AnswerWhenMissing(capability));
+        return call.Vehicle.Supports(capability) ? Handler(call) : KamereonErrors.Missing(call.Vehicle.Model.AnswerWhenMissing(capability));
     }
 }
 

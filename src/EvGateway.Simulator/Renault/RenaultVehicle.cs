@@ -52,6 +52,37 @@ public sealed class RenaultVehicle
 
     private bool KeepsEvSettings => Model.Supports(KamereonCapability.KcmEvSettings);
 
+    private readonly HashSet<string> lacking = [];
+
+    /// <summary>
+    /// This car lacks a read or command its model has (an option it was built without, a TCU that stopped reporting
+    /// it): the cloud answers it as it answers a model without it. A Kamereon capability name such as <c>location</c>.
+    /// </summary>
+    public void Lacks(string capability)
+    {
+        lock (gate)
+        {
+            lacking.Add(capability);
+        }
+    }
+
+    /// <summary>Undoes <see cref="Lacks"/>: the car answers that read or command again.</summary>
+    public void Regains(string capability)
+    {
+        lock (gate)
+        {
+            lacking.Remove(capability);
+        }
+    }
+
+    internal bool Supports(string capability)
+    {
+        lock (gate)
+        {
+            return Model.Supports(capability) && !lacking.Contains(capability);
+        }
+    }
+
     /// <summary>True in schedule_mode (ev/settings SCHEDULED): the car charges only inside its activated schedule or window.</summary>
     public bool ScheduleMode
     {

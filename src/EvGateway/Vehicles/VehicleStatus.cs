@@ -50,6 +50,12 @@ public sealed record VehicleStatus
     /// <summary>True when the cloud could not be asked (quota, outage) and this is the last known data.</summary>
     public bool Stale { get; init; }
 
+    /// <summary>
+    /// Status fields this car was found to lack (its cloud refuses the read: "battery", "odometer", "location",
+    /// "climate"); they stay null until the read is tried again a day later. Empty when nothing is known to be missing.
+    /// </summary>
+    public IReadOnlyList<string> UnknownFields { get; init; } = [];
+
     /// <summary>The gateway's charge control for this car (threshold, stop time, last failure), when it has one.</summary>
     public ChargeControlSummary? ChargeControl { get; init; }
 }

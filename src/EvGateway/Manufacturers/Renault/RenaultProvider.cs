@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Manufacturers.Renault;
 
 /// <summary>
-/// Renault, Dacia and Alpine cars through Gigya + Kamereon. Reads only the endpoints a model has, learns which ones an
-/// unknown model lacks, and sends each model's remote commands by the route that model understands.
+/// Renault, Dacia and Alpine cars through Gigya + Kamereon. Reads only the endpoints a model has, learns which ones each
+/// car lacks (<see cref="MissingEndpoints"/>, any model) and which commands an unknown model lacks, and sends each
+/// model's remote commands by the route that model understands.
 /// </summary>
 internal sealed partial class RenaultProvider(
     IKamereonApi kamereon,
@@ -15,6 +17,7 @@ internal sealed partial class RenaultProvider(
     RenaultLoginFlow login,
     KamereonCalls calls,
     EvSettingsClient evSettings,
+    MissingEndpoints missing,
     IOptionsMonitor<RenaultOptions> options,
     TimeProvider time,
     ILogger<RenaultProvider> logger) : IVehicleProvider
@@ -68,7 +71,7 @@ internal sealed partial class RenaultProvider(
                 }
 
                 var model = RenaultCapabilities.For(link.VehicleDetails?.Model?.Code);
-                cars[link.Vin] = new RenaultCar(accountId, model);
+                cars[link.Vin] = new RenaultCar(accountId, model, link.VehicleDetails?.Electrical == true);
                 vehicles.Add(ToVehicle(link, model));
             }
         }
@@ -90,7 +93,8 @@ internal sealed partial class RenaultProvider(
             ct => kamereon.GetHvacStatusAsync(account, vin, country, ct), cancellationToken);
         await Task.WhenAll(battery, cockpit, location, hvac);
 
-        return RenaultMapping.ToStatus(vehicle, car.Model, time.GetUtcNow(), await battery, await cockpit, await location, await hvac);
+        var status = RenaultMapping.ToStatus(vehicle, car.Model, time.GetUtcNow(), await battery, await cockpit, await location, await hvac);
+        return status with { UnknownFields = missing.Of(vin) };
     }
 
     public async Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
@@ -195,29 +199,46 @@ internal sealed partial class RenaultProvider(
         return cars.TryGetValue(vin, out car) ? car : throw GatewayException.VehicleNotFound(vin);
     }
 
-    // An optional part of the status: absent when the car lacks it or the cloud says it does.
+    // An optional part of the status: absent when the model lacks it, or the car was found to lack it within a day.
+    // The model's table is asked rather than the listed car's capabilities, which leave out today's gaps: a gap that
+    // ended must be probed again.
     private async Task<T?> ReadAsync<T>(Vehicle vehicle, RenaultCar car, VehicleCapability capability, string what,
         Func<CancellationToken, Task<KamereonEnvelope<T>>> read, CancellationToken cancellationToken) where T : class
     {
-        if (!vehicle.Has(capability) || IsLearntMissing(vehicle.Vin, capability))
+        var field = StatusField(capability);
+        if (!RenaultCapabilities.Of(car.Model, car.Electrical, []).Contains(capability) || missing.IsMissing(vehicle.Vin, field))
         {
             return null;
         }
 
         try
         {
-            var answer = await LearnIfMissingAsync(vehicle.Vin, car.Model, capability, what,
-                () => calls.SendAsync(car.AccountId, vehicle.Vin, what, read, cancellationToken));
+            var answer = await calls.SendAsync(car.AccountId, vehicle.Vin, what, read, cancellationToken);
+            await missing.AnsweredAsync(vehicle.Vin, field);
             return answer.Data?.Attributes;
         }
         catch (GatewayException e) when (e.Code == ErrorCodes.CapabilityNotSupported)
         {
+            await missing.LearnAsync(vehicle.Vin, field);
             return null;
         }
     }
 
-    // For a model outside the table, a "not supported" answer is remembered so that endpoint costs no more quota for
-    // this car; a known model's table is trusted over one odd answer.
+    // The status field each read fills, as unknownFields names it.
+    private static string StatusField(VehicleCapability capability) => capability switch
+    {
+        VehicleCapability.BatteryStatus => "battery",
+        VehicleCapability.Odometer => "odometer",
+        VehicleCapability.Location => "location",
+        _ => "climate",
+    };
+
+    private static readonly (VehicleCapability Capability, string Field)[] StatusReads =
+        [.. new[] { VehicleCapability.BatteryStatus, VehicleCapability.Odometer, VehicleCapability.Location, VehicleCapability.ClimateStatus }
+            .Select(capability => (capability, StatusField(capability)))];
+
+    // For a model outside the table, a command answered "not supported" is remembered so that it costs no more quota
+    // for this car; a known model's table is trusted over one odd answer.
     private async Task<T> LearnIfMissingAsync<T>(string vin, RenaultModel model, VehicleCapability capability, string what, Func<Task<T>> call)
     {
         try
@@ -240,14 +261,15 @@ internal sealed partial class RenaultProvider(
         var details = link.VehicleDetails;
         var vin = link.Vin!;
         var electrical = details?.Electrical == true;
-        var missing = learntMissing.TryGetValue(vin, out var learnt) ? learnt.Keys : [];
+        var lacking = learntMissing.TryGetValue(vin, out var learnt) ? learnt.Keys.ToList() : [];
+        lacking.AddRange(StatusReads.Where(read => missing.IsMissing(vin, read.Field)).Select(read => read.Capability));
         return new Vehicle(
             vin,
             MakerName,
             BrandName(link.Brand ?? details?.Brand?.Label),
             details?.Model?.Label?.Trim() is { Length: > 0 } label ? label : model.Code,
             details?.Model?.Code,
-            RenaultCapabilities.Of(model, electrical, missing),
+            RenaultCapabilities.Of(model, electrical, lacking),
             model.BatteryCapacityKwh);
     }
 
@@ -258,7 +280,7 @@ internal sealed partial class RenaultProvider(
         _ => "Renault",
     };
 
-    private sealed record RenaultCar(string AccountId, RenaultModel Model);
+    private sealed record RenaultCar(string AccountId, RenaultModel Model, bool Electrical);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Renault car {Vin} (model {ModelCode}) has no {What}; not asking for it again")]
     private partial void LogCapabilityLearnt(string vin, string modelCode, string what);

@@ -65,6 +65,7 @@ public static class RenaultServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<RenaultOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RenaultLoginFlow>>()));
         services.AddSingleton<RenaultTokenProvider>();
+        services.TryAddSingleton<MissingEndpoints>();
         services.AddSingleton<KamereonCalls>();
         services.AddSingleton<EvSettingsClient>();
         services.AddSingleton<RenaultProvider>();
