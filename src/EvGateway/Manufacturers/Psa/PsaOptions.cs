@@ -56,11 +56,12 @@ public sealed class PsaOptions
     public int CommandTimeoutSeconds { get; set; } = 30;
 
     /// <summary>
-    /// Connected-car REST calls the gateway may make per rolling hour. PSA publishes no quota; one status read is one
-    /// call, so 60 is a read a minute, far above what the refresh policy asks (12 an hour while plugged in) while
-    /// keeping a runaway poller from looking like abuse. Remote commands go over MQTT and are not counted here.
+    /// Connected-car REST calls the gateway may make per rolling hour. PSA publishes no hourly quota and one status read
+    /// is one call; 360 (a read every 10 s) leaves charge control its 30-second look (120 an hour, inside its 80 % share)
+    /// and the refresh policy its 12 reads an hour, while a runaway poller cannot hammer the account. Remote commands go
+    /// over MQTT and are not counted here.
     /// </summary>
-    public int CallBudgetPerHour { get; set; } = 60;
+    public int CallBudgetPerHour { get; set; } = 360;
 
     /// <summary>The shortest time between two wake-ups of one car the gateway or home automation sends (12 V battery).</summary>
     public int WakeUpMinIntervalMinutes { get; set; } = 30;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EvGateway.Manufacturers.Psa.Mqtt;
 using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Manufacturers.Psa;
 
@@ -23,14 +24,16 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
     private readonly PsaRemoteCommands remoteCommands;
     private readonly PsaRemoteTokenProvider remoteTokens;
     private readonly PsaMqttConnection connection;
+    private readonly PsaWakeUpPolicy wakeUpPolicy;
     private readonly ConcurrentDictionary<string, VehicleStatus> lastStatus = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> delayedProgramme = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim vehicleListGate = new(1, 1);
     private VehicleList? vehicleList;
 
     public PsaProvider(IPsaConnectedCarApi api, PsaTokenProvider tokens, PsaAccount account, TimeProvider time,
-        PsaRemoteCommands remoteCommands, PsaRemoteTokenProvider remoteTokens, PsaMqttConnection connection)
+        PsaRemoteCommands remoteCommands, PsaRemoteTokenProvider remoteTokens, PsaMqttConnection connection, PsaWakeUpPolicy wakeUpPolicy)
     {
+        this.wakeUpPolicy = wakeUpPolicy;
         this.api = api;
         this.tokens = tokens;
         this.account = account;
@@ -117,7 +120,13 @@ internal sealed class PsaProvider : IVehicleProvider, IDisposable
             throw GatewayException.CapabilityNotSupported(vehicle.Vin, command.Kind.ToString());
         }
 
-        var knownDelayedStart = lastStatus.TryGetValue(vehicle.Vin, out var known) ? known.NextDelayedChargeStart : null;
+        var lastKnown = lastStatus.GetValueOrDefault(vehicle.Vin);
+        if (command.Kind == VehicleCommandKind.WakeUp)
+        {
+            wakeUpPolicy.Admit(vehicle.Vin, lastKnown, CallIntent.Current);
+        }
+
+        var knownDelayedStart = lastKnown?.NextDelayedChargeStart;
         var outcome = await remoteCommands.SendAsync(vehicle, command, knownDelayedStart, cancellationToken);
         if (outcome.Accepted && command.Kind is VehicleCommandKind.ChargeStart or VehicleCommandKind.ChargeStop or VehicleCommandKind.SetDelayedChargeStart)
         {

@@ -73,6 +73,7 @@ public static class PsaServiceCollectionExtensions
         services.AddSingleton<PsaRemoteTokenProvider>();
         services.AddSingleton<PsaMqttConnection>();
         services.AddSingleton<PsaWakeUpLimiter>();
+        services.AddSingleton<PsaWakeUpPolicy>();
         services.AddSingleton<PsaRemoteCommands>();
 
         services.AddSingleton<PsaProvider>();
