@@ -45,7 +45,7 @@ public sealed class CallBudgetAcceptanceTests
             new { percentageThreshold = Threshold, stopAt = (string?)null }, Ct)).StatusCode);
         var nextPass = await NextPassAsync(passes);
         var start = time.GetUtcNow();
-        var kamereonAtStart = KamereonCalls(app.Simulator.Renault);
+        var kamereonAtStart = app.Simulator.Renault.KamereonCalls();
         var answers = new Dictionary<HttpStatusCode, int>();
         var stale = 0;
         HttpResponseMessage? command = null;
@@ -88,7 +88,7 @@ public sealed class CallBudgetAcceptanceTests
             }
         }
 
-        var spent = KamereonCalls(app.Simulator.Renault) - kamereonAtStart;
+        var spent = app.Simulator.Renault.KamereonCalls() - kamereonAtStart;
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"hour from {start:O}: {spent} Kamereon calls, answers {string.Join(", ", answers.Select(a => $"{(int)a.Key}×{a.Value}"))}, " +
             $"{stale} stale, budget used {usedWhenCommanded} when the command went at {commandedAt}, charge stopped at {levelAtStop:0.0} %");
@@ -98,9 +98,6 @@ public sealed class CallBudgetAcceptanceTests
         Assert.InRange(levelAtStop.Value, Threshold, Threshold + 2.5);
         Assert.Equal(HttpStatusCode.Accepted, command!.StatusCode);
     }
-
-    private static int KamereonCalls(RenaultCloud cloud) =>
-        cloud.CallCounts().Where(call => !call.Key.StartsWith("accounts.", StringComparison.Ordinal)).Sum(call => call.Value);
 
     private static async Task<DateTimeOffset> NextPassAsync(Channel<DateTimeOffset> passes)
     {
