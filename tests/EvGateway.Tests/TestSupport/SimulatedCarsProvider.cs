@@ -34,6 +34,9 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
     /// <summary>Thrown by every status read while set.</summary>
     public Exception? FailReads { get; set; }
 
+    /// <summary>Thrown by every wake-up while set (the adapter's wake-up policy refusing it).</summary>
+    public Exception? FailWakeUps { get; set; }
+
     public int StatusReads => statusReads;
 
     public TimeOnly DefaultStart => new(22, 30);
@@ -83,6 +86,11 @@ internal sealed class SimulatedCarsProvider(string maker, TimeProvider time, Tim
     public Task<CommandOutcome> SendCommandAsync(Vehicle vehicle, VehicleCommand command, CancellationToken cancellationToken)
     {
         var car = cars[vehicle.Vin];
+        if (command.Kind == VehicleCommandKind.WakeUp && FailWakeUps is { } refused)
+        {
+            throw refused;
+        }
+
         car.Commands.Enqueue(command);
         switch (command.Kind)
         {

@@ -135,11 +135,19 @@ public sealed class ChargeController(
         if (entry.Vehicle.Has(VehicleCapability.WakeUp) && ChargeDecisions.NeedsWakeUp(status, rules, now) && watch.MayWakeUp(now, WakeUpSpacing))
         {
             watch.WokeUp(now);
-            wokeUp = true;
             logger.LogInformation("Waking {Vin}: its data is from {UpdatedAt}", vin, status.UpdatedAt);
-            await commands.SendAsync(vin, new VehicleCommand(VehicleCommandKind.WakeUp), cancellationToken);
-            // A woken car pushes fresh data (the cache takes it in); use it if it is already there.
-            status = cache.Peek(vin) ?? status;
+            try
+            {
+                await commands.SendAsync(vin, new VehicleCommand(VehicleCommandKind.WakeUp), cancellationToken);
+                wokeUp = true;
+                // A woken car pushes fresh data (the cache takes it in); use it if it is already there.
+                status = cache.Peek(vin) ?? status;
+            }
+            catch (GatewayException refused) when (refused.Code == ErrorCodes.WakeUpLimit)
+            {
+                // The wake-up policy protects the 12 V battery; the check goes on with what is known (a stop time still stops).
+                logger.LogInformation("Not waking {Vin}: {Reason}", vin, refused.Message);
+            }
         }
 
         var stopTimeReached = watch.NextStopAt is { } stopAt && stopAt <= now;

@@ -179,6 +179,21 @@ public sealed class ChargeControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_wake_up_does_not_keep_the_stop_time_from_stopping_the_charge()
+    {
+        var car = psa.Add(Vin, level: 20, charging: true, reportsOnlyWhenWoken: true,
+            capabilities: [VehicleCapability.BatteryStatus, VehicleCapability.ChargeStop, VehicleCapability.WakeUp]);
+        psa.FailWakeUps = new GatewayException(ErrorCodes.WakeUpLimit, 429, "woken too recently", TimeSpan.FromMinutes(30));
+        await using var charging = Charging(psa);
+        // 17:00Z is 18:00 in Paris: the stop is due in an hour.
+        await charging.Store.UpdateAsync(Vin, _ => new ChargeControlSetting(100, new TimeOnly(19, 0)), Cancel);
+
+        await charging.RunControllerForAsync(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        Assert.False(car.Read().Charging);
+    }
+
+    [Fact]
     public async Task Renault_cars_are_never_read_more_often_than_the_quota_allows()
     {
         var renault = new SimulatedCarsProvider("Renault", time, Paris);
