@@ -250,6 +250,11 @@ internal sealed partial class PsaMqttConnection : IAsyncDisposable
                 await ending.Client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
             }
         }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // The broker dropped the link before the goodbye (a quiet session that outlived its keep-alive): the session
+            // is over either way.
+        }
         finally
         {
             ending.Client.Dispose();
