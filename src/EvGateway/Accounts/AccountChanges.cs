@@ -1,4 +1,5 @@
 using EvGateway.Vehicles.Accounts;
+using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Accounts;
 
@@ -8,7 +9,8 @@ namespace EvGateway.Accounts;
 /// (stored login, token health, pairing) that raise nothing in common, so the statuses are compared every
 /// <see cref="Interval"/>: reading them is in memory and never asks a cloud.
 /// </summary>
-public sealed class AccountChanges(IEnumerable<IMakerAccount> accounts, TimeProvider time, ILogger<AccountChanges> logger) : BackgroundService
+public sealed class AccountChanges(IEnumerable<IMakerAccount> accounts, CallBudgets budgets, TimeProvider time, ILogger<AccountChanges> logger)
+    : BackgroundService
 {
     /// <summary>How often the statuses are compared: soon enough for a page waiting on a login.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -16,7 +18,10 @@ public sealed class AccountChanges(IEnumerable<IMakerAccount> accounts, TimeProv
     private readonly IMakerAccount[] accounts = accounts.ToArray();
     private Dictionary<string, AccountStatus> last = [];
 
-    /// <summary>Raised with the account's new status after its state, detail, login or pairing changed.</summary>
+    /// <summary>
+    /// Raised with the account's new status (with its call budget, as GET /api/accounts lists it) after its state,
+    /// detail, login or pairing changed; the budget alone, which moves with every call, raises nothing.
+    /// </summary>
     public event Action<AccountStatus>? Changed;
 
     /// <summary>Compares every account's status with the last one seen and raises <see cref="Changed"/> for each that differs.</summary>
@@ -28,7 +33,7 @@ public sealed class AccountChanges(IEnumerable<IMakerAccount> accounts, TimeProv
         {
             if (before.Count > 0 && (!before.TryGetValue(maker, out var previous) || previous != status))
             {
-                Changed?.Invoke(status);
+                Changed?.Invoke(budgets.WithBudget(status));
             }
         }
     }

@@ -27,7 +27,5 @@ public static class AccountsApi
 
     /// <summary>Lists every maker account with its state and call budget; no secret is ever part of it.</summary>
     public static Ok<AccountStatus[]> ListAccounts(IEnumerable<IMakerAccount> accounts, CallBudgets budgets) =>
-        TypedResults.Ok(accounts.Select(account => account.Status)
-            .Select(status => status with { CallBudget = budgets.ViewOf(status.Maker) })
-            .ToArray());
+        TypedResults.Ok(accounts.Select(account => budgets.WithBudget(account.Status)).ToArray());
 }

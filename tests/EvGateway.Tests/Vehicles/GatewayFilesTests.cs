@@ -7,6 +7,7 @@ using EvGateway.Manufacturers.Psa.Pairing;
 using EvGateway.Manufacturers.Renault;
 using EvGateway.Tests.TestSupport;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -28,6 +29,7 @@ public class GatewayFilesTests
         PsaTokenStore.FileName,
         StoredAccounts.FileName,
         AbrpSettings.FileName,
+        MissingEndpoints.FileName,
     ];
 
     [Theory]
@@ -70,6 +72,9 @@ public class GatewayFilesTests
             case AbrpSettings.FileName:
                 Assert.Empty(services.GetRequiredService<AbrpSettings>().EnabledCars());
                 break;
+            case MissingEndpoints.FileName:
+                Assert.Empty(services.GetRequiredService<MissingEndpoints>().Of("VF1AG000164000001"));
+                break;
             case PsaTokenStore.FileName:
                 Assert.True(string.IsNullOrEmpty(services.GetRequiredService<PsaTokenStore>().RefreshToken));
                 break;
@@ -95,6 +100,7 @@ public class GatewayFilesTests
         services.AddSingleton<RenaultSessionStore>();
         services.AddSingleton<PsaTokenStore>();
         services.AddSingleton<AbrpSettings>();
+        services.AddSingleton<MissingEndpoints>();
         services.AddSingleton(provider => new OtpStateStore(Path.Combine(dataDirectory, OtpStateStore.FileName),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OtpStateStore>>()));
         return services.BuildServiceProvider();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EvGateway.Vehicles.Accounts;
 
 namespace EvGateway.Vehicles.Budget;
 
@@ -35,6 +36,9 @@ public sealed class CallBudgets
 
     /// <summary>The budget view of <paramref name="maker"/>, or null when it has no budget.</summary>
     public CallBudgetView? ViewOf(string maker) => limits.ContainsKey(maker) ? For(maker).Snapshot() : null;
+
+    /// <summary>The account as the API and the event streams show it: with its maker's call budget as it stands now.</summary>
+    public AccountStatus WithBudget(AccountStatus status) => status with { CallBudget = ViewOf(status.Maker) };
 
     /// <summary>Counts a read or call that had to wait for the budget (served from cache, refused, or put off).</summary>
     public void Deferred(string maker, CallPriority priority) =>

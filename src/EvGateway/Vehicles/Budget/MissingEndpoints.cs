@@ -13,7 +13,7 @@ public sealed class MissingEndpoints
     public const string FileName = "missing-endpoints.json";
     public static readonly TimeSpan Recheck = TimeSpan.FromDays(1);
 
-    private readonly string path;
+    private readonly SettingsFile<Dictionary<string, Dictionary<string, DateTimeOffset>>> file;
     private readonly TimeProvider time;
     private readonly ILogger<MissingEndpoints> logger;
     private readonly SemaphoreSlim saving = new(1, 1);
@@ -22,7 +22,9 @@ public sealed class MissingEndpoints
 
     public MissingEndpoints(IOptions<GatewayOptions> options, TimeProvider time, ILogger<MissingEndpoints> logger)
     {
-        path = Path.Combine(options.Value.DataDirectory, FileName);
+        // Only a cost is lost with the file (each gap is learnt again with one call), so a bad one is set aside and
+        // the gateway carries on.
+        file = new(Path.Combine(options.Value.DataDirectory, FileName), new JsonSerializerOptions(), "the cars' gaps are learnt again", time, logger);
         this.time = time;
         this.logger = logger;
     }
@@ -86,25 +88,9 @@ public sealed class MissingEndpoints
         }
 
         learnt = new(StringComparer.OrdinalIgnoreCase);
-        if (!File.Exists(path))
+        foreach (var (vin, car) in file.Load() ?? [])
         {
-            return learnt;
-        }
-
-        try
-        {
-            foreach (var (vin, car) in JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, DateTimeOffset>>>(File.ReadAllText(path)) ?? [])
-            {
-                learnt[vin] = new Dictionary<string, DateTimeOffset>(car, StringComparer.Ordinal);
-            }
-        }
-        catch (JsonException)
-        {
-            // Only a cost is lost (each gap is learnt again with one call), so the gateway carries on; the file is set
-            // aside rather than overwritten, for whoever wants to see what broke it.
-            var aside = path + ".corrupt";
-            File.Move(path, aside, overwrite: true);
-            logger.LogWarning("{File} could not be read; set aside as {Aside}, the cars' gaps are learnt again", path, aside);
+            learnt[vin] = new Dictionary<string, DateTimeOffset>(car, StringComparer.Ordinal);
         }
 
         return learnt;
@@ -115,13 +101,13 @@ public sealed class MissingEndpoints
         await saving.WaitAsync();
         try
         {
-            string json;
+            Dictionary<string, Dictionary<string, DateTimeOffset>> copy;
             lock (gate)
             {
-                json = JsonSerializer.Serialize(Load());
+                copy = Load().ToDictionary(car => car.Key, car => new Dictionary<string, DateTimeOffset>(car.Value));
             }
 
-            await AtomicFile.WriteAllTextAsync(path, json);
+            await file.SaveAsync(copy, CancellationToken.None);
         }
         finally
         {
