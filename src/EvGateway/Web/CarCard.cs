@@ -1,6 +1,7 @@
 using System.Globalization;
 using EvGateway.Charging.Control;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Web;
 
@@ -18,6 +19,12 @@ public sealed record CarCard(Vehicle Vehicle, VehicleStatus? Status, ChargeContr
     public DateTimeOffset? DataTime => Status is null ? null : Status.UpdatedAt ?? Status.FetchedAt;
 
     public bool IsStale => Status is { } status && (status.Stale || Now - DataTime > OldAfter);
+
+    /// <summary>When the car is read without anyone asking.</summary>
+    public RefreshPolicy RefreshPolicy { get; init; }
+
+    /// <summary>When the gateway next reads the car in the background; null when its policy is <c>never</c>.</summary>
+    public DateTimeOffset? NextRefreshAt { get; init; }
 
     /// <summary>What the owner's last form post on this car did, shown once (the page without script).</summary>
     public CarOutcome? Outcome { get; init; }

@@ -4,6 +4,7 @@ using EvGateway.Charging.Smart;
 using EvGateway.Charging.Tariff;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
+using EvGateway.Vehicles.Budget;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public sealed class IndexModel(
     IOptions<TariffOptions> tariffOptions,
     IOptions<ChargingOptions> chargingOptions,
     IEnumerable<IMakerAccount> accounts,
+    CallBudgets budgets,
+    RefreshPolicies policies,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<IndexModel> logger) : PageModel
@@ -38,7 +41,8 @@ public sealed class IndexModel(
     /// <summary>False until the gateway has listed the cars once (the warm-up does that right after start).</summary>
     public bool CarsKnown { get; private set; }
 
-    public IReadOnlyList<AccountStatus> Accounts => accounts.Select(account => account.Status).ToArray();
+    /// <summary>Each account with its call budget as it stands now, as <c>GET /api/accounts</c> lists it.</summary>
+    public IReadOnlyList<AccountStatus> Accounts => accounts.Select(account => budgets.WithBudget(account.Status)).ToArray();
 
     public bool Demo => SetupModel.IsDemo(configuration, Accounts);
 
@@ -138,7 +142,13 @@ public sealed class IndexModel(
         return RedirectToPage();
     }
 
-    private CarCard Card(Vehicle vehicle, Prices prices)
+    private CarCard Card(Vehicle vehicle, Prices prices) => PricedCard(vehicle, prices) with
+    {
+        RefreshPolicy = policies.PolicyOf(vehicle.Vin),
+        NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, cache.Peek(vehicle.Vin)),
+    };
+
+    private CarCard PricedCard(Vehicle vehicle, Prices prices)
     {
         var status = cache.Peek(vehicle.Vin);
         var now = time.GetUtcNow();
