@@ -103,6 +103,23 @@ internal sealed class PsaBroker
         certificates?.Dispose();
     }
 
+    /// <summary>Disconnects every client at once, as when the broker restarts; the sessions' logins are forgotten.</summary>
+    public async Task DropAllSessionsAsync()
+    {
+        var logins = TakeLogins(_ => true);
+        foreach (var client in await server.GetClientsAsync())
+        {
+            await client.DisconnectAsync(factory.CreateMqttServerClientDisconnectOptionsBuilder()
+                .WithReasonCode(MqttDisconnectReasonCode.ServerShuttingDown)
+                .Build());
+        }
+
+        foreach (var login in logins)
+        {
+            await login.Lapse.DisposeAsync();
+        }
+    }
+
     /// <summary>Disconnects every client whose login token is no longer valid (lapsed or revoked).</summary>
     public async Task DropLapsedSessionsAsync()
     {

@@ -43,6 +43,8 @@ public sealed class PsaCloud
 
     private readonly object gate = new();
     private readonly Queue<PsaFault> faults = new();
+    private ITimer? restartTimer;
+    private int heldRequests;
     private readonly List<PsaPublishedCommand> published = [];
     private readonly ConcurrentDictionary<string, int> callCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PsaVehicle> vehiclesByVin;
@@ -131,6 +133,12 @@ public sealed class PsaCloud
 
     public SimulatedCar Car(string vin) => Vehicle(vin).Car;
 
+    /// <summary>
+    /// How many times the car carried out a remote command of <paramref name="service"/> ("/Horn"), unlike
+    /// <see cref="Published"/>, which also lists envelopes refused before the car saw them (a lapsed token).
+    /// </summary>
+    public int TimesObeyed(string vin, string service) => Vehicle(vin).TimesObeyed(service);
+
     /// <summary>Sets the state of health the cloud reports for the car (null: none, as on cars that do not report it).</summary>
     public void SetBatteryHealth(string vin, double? percent) => Vehicle(vin).BatteryHealthPercent = percent;
 
@@ -171,6 +179,43 @@ public sealed class PsaCloud
     /// <summary>While on, the broker refuses every CONNECT as not authorized, as when the account's remote access is suspended.</summary>
     public void RefuseBrokerLogins(bool refuse) => broker.RefusingLogins = refuse;
 
+    /// <summary>Every OAuth access token issued so far is revoked: the next REST call answers 401 until the client refreshes.</summary>
+    public void RevokeAccessTokens() => Identity.RevokeAccessTokens();
+
+    /// <summary>
+    /// The broker drops every connection at once and, while <paramref name="down"/> lasts, refuses to let anyone
+    /// back in, as during a broker restart; then logins work again.
+    /// </summary>
+    public async Task RestartBrokerAsync(TimeSpan down)
+    {
+        broker.RefusingLogins = true;
+        await broker.DropAllSessionsAsync();
+        restartTimer?.Dispose();
+        restartTimer = down <= TimeSpan.Zero ? null : Time.CreateTimer(_ => broker.RefusingLogins = false, null, down, Timeout.InfiniteTimeSpan);
+        if (down <= TimeSpan.Zero)
+        {
+            broker.RefusingLogins = false;
+        }
+    }
+
+    /// <summary>Requests held unanswered by a timeout fault right now: their client only gives up when its clock moves.</summary>
+    public int HeldRequests => Volatile.Read(ref heldRequests);
+
+    internal IDisposable Hold()
+    {
+        Interlocked.Increment(ref heldRequests);
+        return new Release(() => Interlocked.Decrement(ref heldRequests));
+    }
+
+    /// <summary>Forgets every fault still waiting to be answered.</summary>
+    public void ClearFaults()
+    {
+        lock (gate)
+        {
+            faults.Clear();
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> connected-car REST calls fail with <paramref name="fault"/>.</summary>
     public void FailNext(int count, PsaFault fault)
     {
@@ -210,6 +255,7 @@ public sealed class PsaCloud
     {
         // Not disposed: requests still in flight until Kestrel stops may read the token.
         await stopping.CancelAsync();
+        restartTimer?.Dispose();
         if (carWatch is not null)
         {
             await carWatch.DisposeAsync();
@@ -281,5 +327,10 @@ public sealed class PsaCloud
                     BatteryHealthPercent: 90),
                 time, carTimeZone),
         ];
+    }
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        public void Dispose() => release();
     }
 }

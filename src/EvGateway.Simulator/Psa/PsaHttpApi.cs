@@ -91,7 +91,7 @@ internal static class PsaHttpApi
 
         if (cloud.TryTakeFault(out var fault))
         {
-            return await FaultAsync(http, fault, cloud.Stopping);
+            return await FaultAsync(http, fault, cloud);
         }
 
         // The remote-token call is made by the virtual-key SDK, which does not always send the realm; the data calls must.
@@ -118,14 +118,15 @@ internal static class PsaHttpApi
             : null;
     }
 
-    private static async Task<IResult> FaultAsync(HttpContext http, PsaFault fault, CancellationToken stopping)
+    private static async Task<IResult> FaultAsync(HttpContext http, PsaFault fault, PsaCloud cloud)
     {
         switch (fault)
         {
             case PsaFault.RateLimited:
                 return TooManyRequests(http, TimeSpan.FromSeconds(30), PsaDocuments.ApiError(429, "Too Many Requests", "Rate Limit exceeded"));
             case PsaFault.Timeout:
-                using (var hang = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping))
+                using (var hang = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, cloud.Stopping))
+                using (cloud.Hold())
                 {
                     try
                     {

@@ -72,6 +72,7 @@ internal sealed partial class PsaRemoteServices(PsaRemoteAccess remoteAccess, Fu
         }
 
         // A car that obeyed has just talked to the cloud, so what the cloud serves about it is fresh again.
+        vehicle.Obeyed(command.Service);
         vehicle.Car.ReportNow();
         var replies = Reply(PsaAck.Accepted);
         var view = vehicle.View();

@@ -139,6 +139,9 @@ internal sealed class PsaIdentityProvider(TimeProvider time, TimeSpan accessToke
         }
     }
 
+    /// <summary>Every access token issued so far stops working (401); refresh tokens keep working.</summary>
+    public void RevokeAccessTokens() => accessTokens.RevokeAll();
+
     public bool IsValidAccessToken(string? token)
     {
         lock (gate)

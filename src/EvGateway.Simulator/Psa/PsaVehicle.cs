@@ -125,6 +125,14 @@ internal sealed class PsaVehicle
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> obeyed = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a remote command the car carried out (not one refused for its token, privacy or sleep).</summary>
+    public void Obeyed(string service) => obeyed.AddOrUpdate(service, 1, (_, count) => count + 1);
+
+    /// <summary>How many times the car carried out <paramref name="service"/>.</summary>
+    public int TimesObeyed(string service) => obeyed.GetValueOrDefault(service);
+
     public void SetAsleep(bool value)
     {
         var snapshot = Car.Read();

@@ -50,7 +50,7 @@ internal sealed class GigyaEndpoints(RenaultCloud cloud, RenaultDirectory direct
     {
         if (cloud.Faults.Arrive(method, isKamereon: false) is { } fault)
         {
-            return await RenaultCloud.AnswerFault(context, fault);
+            return await cloud.AnswerFault(context, fault);
         }
 
         var parameters = await ReadParameters(context.Request);

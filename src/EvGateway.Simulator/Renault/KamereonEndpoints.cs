@@ -56,7 +56,7 @@ internal sealed class KamereonEndpoints(RenaultCloud cloud, RenaultDirectory dir
     {
         if (cloud.Faults.Arrive(callName, isKamereon: true) is { } fault)
         {
-            return await RenaultCloud.AnswerFault(context, fault);
+            return await cloud.AnswerFault(context, fault);
         }
 
         var request = context.Request;

@@ -71,7 +71,8 @@ public sealed class RenaultCloud
         twoFactor = new GigyaTwoFactor(answers, time);
         gigya = new GigyaEndpoints(this, directory, jwt, twoFactor, answers);
         CallsPerHour = options.RenaultCallsPerHour;
-        kamereon = new KamereonEndpoints(this, directory, jwt, new KamereonQuota(time, options.RenaultCallsPerHour), time);
+        Quota = new KamereonQuota(time, options.RenaultCallsPerHour);
+        kamereon = new KamereonEndpoints(this, directory, jwt, Quota, time);
         SeedDemoData();
     }
 
@@ -84,6 +85,13 @@ public sealed class RenaultCloud
     /// <summary>A page listing the codes the simulated Gigya "e-mailed", newest first, for a person trying the demo.</summary>
     public Uri EmailsPageUrl { get; }
     internal RenaultFaults Faults { get; } = new();
+
+    private int heldRequests;
+
+    internal KamereonQuota Quota { get; }
+
+    /// <summary>Kamereon calls refused because the account's hourly quota was used up (not injected 429s).</summary>
+    public int QuotaRefusals => Quota.Refused;
 
     /// <summary>The Gigya ApiKey the cloud accepts; change it to simulate a rotated key.</summary>
     public string GigyaApiKey
@@ -114,6 +122,12 @@ public sealed class RenaultCloud
     /// such as <c>battery-status</c>) only calls of that name do.
     /// </summary>
     public void FailNext(int count, RenaultFault fault, string? callName = null) => Faults.FailNext(count, fault, callName);
+
+    /// <summary>Forgets every fault still waiting to be answered.</summary>
+    public void ClearFaults() => Faults.Clear();
+
+    /// <summary>Requests held unanswered by a timeout fault right now: their client only gives up when its clock moves.</summary>
+    public int HeldRequests => Volatile.Read(ref heldRequests);
 
     /// <summary>Invalidates every Gigya login token (getJWT/getAccountInfo then answer 403005). Issued JWTs stay valid.</summary>
     public void RevokeLoginTokens() => gigya.RevokeLoginTokens();
@@ -178,7 +192,7 @@ public sealed class RenaultCloud
             RenaultModels.For(modelCode), car, time, carZone));
     }
 
-    internal static async Task<IResult> AnswerFault(HttpContext context, RenaultFault fault)
+    internal async Task<IResult> AnswerFault(HttpContext context, RenaultFault fault)
     {
         switch (fault)
         {
@@ -193,6 +207,7 @@ public sealed class RenaultCloud
                 var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
                 using (var hang = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping))
                 {
+                    Interlocked.Increment(ref heldRequests);
                     try
                     {
                         await Task.Delay(TimeSpan.FromMinutes(30), hang.Token);
@@ -200,6 +215,10 @@ public sealed class RenaultCloud
                     catch (OperationCanceledException)
                     {
                         // The client is gone; there is nobody to answer.
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref heldRequests);
                     }
                 }
 

@@ -42,6 +42,14 @@ internal sealed class RenaultFaults
         }
     }
 
+    public void Clear()
+    {
+        lock (gate)
+        {
+            pending.Clear();
+        }
+    }
+
     /// <summary>Counts the call and hands out the first pending fault that applies to it, if any.</summary>
     public RenaultFault? Arrive(string callName, bool isKamereon)
     {
@@ -82,6 +90,9 @@ internal sealed class KamereonQuota(TimeProvider time, int callsPerHour)
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> admitted = new(StringComparer.Ordinal);
+    private int refused;
+
+    public int Refused => Volatile.Read(ref refused);
 
     public bool TryAdmit(string accountKey)
     {
@@ -96,6 +107,7 @@ internal sealed class KamereonQuota(TimeProvider time, int callsPerHour)
 
             if (calls.Count >= callsPerHour)
             {
+                Interlocked.Increment(ref refused);
                 return false;
             }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -67,8 +68,9 @@ internal sealed class GatewayApp : IAsyncDisposable
     }
 
     /// <summary>Program on the bed's clouds, clock and data folder, which outlive it: a restart test starts a second gateway on the same bed.</summary>
-    public static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings = null, Makers makers = Makers.All, bool overSockets = false) =>
-        Start(bed, settings, makers, overSockets, ownsBed: false);
+    public static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings = null, Makers makers = Makers.All, bool overSockets = false,
+        Action<IServiceCollection>? services = null) =>
+        Start(bed, settings, makers, overSockets, ownsBed: false, services);
 
     /// <summary>The gateway's hosting, services and routes over stand-in cars (and any other stand-in port) instead of the makers' adapters.</summary>
     public static async Task<GatewayApp> StartOverStandInsAsync(FakeTimeProvider time, string dataDirectory, IEnumerable<object> standIns,
@@ -115,7 +117,8 @@ internal sealed class GatewayApp : IAsyncDisposable
         }
     }
 
-    private static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings, Makers makers, bool overSockets, bool ownsBed)
+    private static GatewayApp Start(TestBed bed, Dictionary<string, string?>? settings, Makers makers, bool overSockets, bool ownsBed,
+        Action<IServiceCollection>? extraServices = null)
     {
         var all = bed.Settings(makers);
         all["Gateway:Demo"] = "false";
@@ -133,7 +136,11 @@ internal sealed class GatewayApp : IAsyncDisposable
                 web.UseSetting(key, value);
             }
 
-            web.ConfigureServices(services => GatewayRig.Override(services, bed.Time, log, []));
+            web.ConfigureServices(services =>
+            {
+                GatewayRig.Override(services, bed.Time, log, []);
+                extraServices?.Invoke(services);
+            });
         });
         try
         {
