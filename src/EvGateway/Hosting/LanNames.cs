@@ -12,6 +12,9 @@ namespace EvGateway.Hosting;
 /// </summary>
 public sealed class LanNames
 {
+    // A page sending made-up names cannot grow the memory without bound: beyond this many, names are checked each time.
+    private const int MaxRemembered = 256;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> answers = new(StringComparer.Ordinal);
     private readonly HashSet<string> exact;
     private readonly string[] suffixes;
 
@@ -52,8 +55,20 @@ public sealed class LanNames
     /// <summary>True for a name on the home network or one the owner allowed.</summary>
     public bool Allows(string host)
     {
+        // Every request asks, and a home network uses a handful of names: the answer is kept per name as sent.
+        if (answers.TryGetValue(host, out var known))
+        {
+            return known;
+        }
+
         var name = Normalise(host);
-        return IsLanName(name) || exact.Contains(name) || suffixes.Any(suffix => name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+        var allowed = IsLanName(name) || exact.Contains(name) || suffixes.Any(suffix => name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+        if (answers.Count < MaxRemembered)
+        {
+            answers.TryAdd(host, allowed);
+        }
+
+        return allowed;
     }
 
     /// <summary>True for an IP literal, localhost, an mDNS name or a single-label name.</summary>
