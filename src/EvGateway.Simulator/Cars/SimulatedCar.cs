@@ -19,6 +19,8 @@ public sealed class SimulatedCar
     private double odometerKm;
     private double? chargeLimitPercent;
     private DateTimeOffset carTimestamp;
+    private readonly List<CarCharge> charges = [];
+    private (DateTimeOffset Start, double Level)? openCharge;
 
     public SimulatedCar(string vin, TimeProvider time, CarSpec spec, double level, bool plugged, bool charging, double odometerKm,
         double latitude, double longitude)
@@ -33,6 +35,7 @@ public sealed class SimulatedCar
         Latitude = latitude;
         Longitude = longitude;
         lastAdvanced = carTimestamp = time.GetUtcNow();
+        NoteCharge(lastAdvanced);
     }
 
     public string Vin { get; }
@@ -56,6 +59,16 @@ public sealed class SimulatedCar
             return new CarSnapshot(Vin, Math.Round(level, 1), Math.Round(level / 100 * Spec.CapacityKwh / Spec.ConsumptionKwhPer100Km * 100),
                 plugged, charging, chargeEnded, power, remaining, Math.Round(odometerKm, 1), Latitude, Longitude, Altitude,
                 climateActive, locked, carTimestamp, chargeLimitPercent);
+        }
+    }
+
+    /// <summary>The charges the car finished (it stopped charging, whatever the reason), oldest first, as its cloud logs them.</summary>
+    public IReadOnlyList<CarCharge> Charges()
+    {
+        lock (gate)
+        {
+            Advance();
+            return [.. charges];
         }
     }
 
@@ -95,6 +108,8 @@ public sealed class SimulatedCar
     public void Drive(double km) => Mutate(() =>
     {
         charging = false;
+        // A charge cut short by driving off ends before the drive uses any energy.
+        NoteCharge(time.GetUtcNow());
         plugged = false;
         odometerKm += km;
         level = Math.Max(0, level - km * Spec.ConsumptionKwhPer100Km / 100 / Spec.CapacityKwh * 100);
@@ -107,6 +122,7 @@ public sealed class SimulatedCar
             Advance();
             change();
             carTimestamp = time.GetUtcNow();
+            NoteCharge(carTimestamp);
         }
     }
 
@@ -124,6 +140,7 @@ public sealed class SimulatedCar
                 {
                     charging = wanted && level < Math.Min(100, chargeLimitPercent ?? 100);
                     carTimestamp = lastAdvanced;
+                    NoteCharge(lastAdvanced);
                 }
             }
 
@@ -136,13 +153,31 @@ public sealed class SimulatedCar
                 {
                     charging = false;
                     chargeEnded = true;
+                    NoteCharge(lastAdvanced + step);
                 }
             }
 
             lastAdvanced += step;
         }
     }
+
+    // Called under the lock after anything that may start or stop charging, with the simulated instant it happened.
+    private void NoteCharge(DateTimeOffset at)
+    {
+        if (charging && openCharge is null)
+        {
+            openCharge = (at, level);
+        }
+        else if (!charging && openCharge is { } open)
+        {
+            charges.Add(new CarCharge(open.Start, at, open.Level, level, (level - open.Level) / 100 * Spec.CapacityKwh, Spec.ChargePowerKw));
+            openCharge = null;
+        }
+    }
 }
+
+/// <summary>One finished charge of a simulated car: when, the levels (percent), the energy that reached the battery and the power.</summary>
+public sealed record CarCharge(DateTimeOffset Start, DateTimeOffset End, double StartLevel, double EndLevel, double EnergyKwh, double PowerKw);
 
 /// <summary>What does not change about a car model.</summary>
 public sealed record CarSpec(string Model, double CapacityKwh, double ChargePowerKw, double ConsumptionKwhPer100Km);

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace EvGateway.Simulator.Renault;
 
-/// <summary>One call on a car: the vehicle, the parsed JSON body of a POST, and the simulator's "now".</summary>
-internal sealed record KamereonCall(RenaultVehicle Vehicle, JsonNode? Body, DateTimeOffset Now);
+/// <summary>One call on a car: the vehicle, the parsed JSON body of a POST, the simulator's "now" and the query string.</summary>
+internal sealed record KamereonCall(RenaultVehicle Vehicle, JsonNode? Body, DateTimeOffset Now, IQueryCollection? Query = null);
 
 /// <summary>
 /// A car route: the capability it needs and what it does. Commands whose meaning depends on their <c>action</c>
@@ -44,6 +44,8 @@ internal static class KamereonCarOperations
         [("GET", "kca/v1/charging-settings")] = new(KamereonCapability.ChargingSettings, ChargingSettings),
         [("GET", "kca/v1/location")] = new(KamereonCapability.Location, Location),
         [("GET", "kca/v1/lock-status")] = new(KamereonCapability.LockStatus, LockStatus),
+        [("GET", "kca/v1/charges")] = new(KamereonCapability.Charges, KamereonChargeLog.Charges),
+        [("GET", "kca/v1/charge-history")] = new(KamereonCapability.ChargeHistory, KamereonChargeLog.ChargeHistory),
         [("POST", "kca/v1/actions/charge-mode")] = new(KamereonCapability.SetChargeMode, SetChargeMode),
         [("POST", "kca/v1/actions/charge-schedule")] = new(KamereonCapability.ChargeScheduleV1, SetChargeSchedule),
         [("POST", "kca/v2/actions/charge-schedule")] = new(KamereonCapability.ChargeScheduleV2, SetChargeSchedule),
@@ -378,7 +380,7 @@ internal static class KamereonCarOperations
     private static int? Number(JsonObject? json, string name) =>
         json?[name] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
 
-    private static IResult Data(KamereonCall call, JsonObject attributes) =>
+    public static IResult Data(KamereonCall call, JsonObject attributes) =>
         Results.Content(new JsonObject
         {
             ["data"] = new JsonObject { ["type"] = "Car", ["id"] = call.Vehicle.Vin, ["attributes"] = attributes },
@@ -386,6 +388,6 @@ internal static class KamereonCarOperations
 
     private static IResult Plain(JsonObject body) => Results.Content(body.ToJsonString(), "application/json");
 
-    private static string Iso(DateTimeOffset instant) =>
+    public static string Iso(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -48,7 +48,7 @@ internal sealed class KamereonEndpoints(RenaultCloud cloud, RenaultDirectory dir
             }
 
             var body = HttpMethods.IsPost(context.Request.Method) ? await ReadBody(context.Request) : null;
-            return operation.Invoke(new KamereonCall(vehicle, body, time.GetUtcNow()));
+            return operation.Invoke(new KamereonCall(vehicle, body, time.GetUtcNow(), context.Request.Query));
         });
     }
 

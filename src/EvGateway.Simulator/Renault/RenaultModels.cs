@@ -31,6 +31,8 @@ internal static class KamereonCapability
     public const string KcmSetEvSettings = "kcm/ev/settings/write";
     public const string KcmSocLevels = "kcm/ev/soc-levels";
     public const string KcmSetSocLevels = "kcm/ev/soc-levels/write";
+    public const string Charges = "charges";
+    public const string ChargeHistory = "charge-history";
 }
 
 /// <summary>How the real cloud answers an operation a model does not have.</summary>
@@ -88,6 +90,9 @@ internal static class RenaultModels
 
     private static readonly string[] Climate = [KamereonCapability.HvacStart];
 
+    // The Zoes keep a log of their charges; the KCM cars (Megane E-Tech, Renault 5) answer it "not found".
+    private static readonly string[] ChargeLog = [KamereonCapability.Charges, KamereonCapability.ChargeHistory];
+
     private static readonly string[] LocatedCar = [KamereonCapability.Location, KamereonCapability.RefreshLocation];
 
     private static readonly Dictionary<string, RenaultModel> Known = new List<RenaultModel>
@@ -96,7 +101,7 @@ internal static class RenaultModels
             [KamereonCapability.BatteryStatus, KamereonCapability.CockpitV1, KamereonCapability.HvacStatus,
              KamereonCapability.ChargeMode, KamereonCapability.ChargingSettings, KamereonCapability.SetChargeMode,
              KamereonCapability.ChargeScheduleV1, KamereonCapability.ChargingStartStart, KamereonCapability.ChargingStartStop,
-             .. Climate, KamereonCapability.HornLights],
+             .. Climate, KamereonCapability.HornLights, .. ChargeLog],
             reportsPowerInWatts: true,
             missingAnswers: new Dictionary<string, MissingOperationAnswer>
             {
@@ -107,7 +112,7 @@ internal static class RenaultModels
         new RenaultModel("X102VE",
             [.. CommonElectricReads, KamereonCapability.CockpitV2, KamereonCapability.LockStatus, KamereonCapability.RefreshLocation,
              KamereonCapability.ChargeScheduleV2, KamereonCapability.ChargingStartStart, KamereonCapability.KcmPause,
-             KamereonCapability.KcmResume, .. Climate]),
+             KamereonCapability.KcmResume, .. Climate, .. ChargeLog]),
         new RenaultModel("XBG1VE",
             [.. CommonElectricReads, KamereonCapability.CockpitV1, KamereonCapability.RefreshLocation,
              KamereonCapability.KcmPause, KamereonCapability.KcmResume, .. Climate]),

@@ -91,9 +91,10 @@ internal sealed class RenaultSimulatorSession : IAsyncDisposable
     public static async Task<string> ErrorCodeAsync(HttpResponseMessage response) =>
         (string)(await BodyAsync(response))["errors"]![0]!["errorCode"]!;
 
-    public async Task<JsonObject> AttributesAsync(string path, string jwt)
+    /// <summary>The attributes of a read that must succeed; <paramref name="query"/> adds to the country parameter.</summary>
+    public async Task<JsonObject> AttributesAsync(string path, string jwt, string query = "")
     {
-        using var response = await KamereonGetAsync(path, jwt);
+        using var response = await KamereonGetAsync(path, jwt, query: "?country=FR" + query);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (await BodyAsync(response))["data"]!["attributes"]!.AsObject();
     }
