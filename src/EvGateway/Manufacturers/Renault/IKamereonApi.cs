@@ -51,6 +51,11 @@ internal interface IKamereonApi
     Task<KamereonEnvelope<ActionEcho>> HornLightsAsync(string accountId, string vin, string country,
         [Body] KamereonAction<HornLightsAttributes> action, CancellationToken cancellationToken);
 
+    /// <summary>The charges the car reported that started on the days start to end (<c>yyyyMMdd</c>, both included).</summary>
+    [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/charges")]
+    Task<KamereonEnvelope<ChargesAttributes>> GetChargesAsync(string accountId, string vin, string country, string start, string end,
+        CancellationToken cancellationToken);
+
     [Get("/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/charging-settings")]
     Task<KamereonEnvelope<ChargingSettingsAttributes>> GetChargingSettingsAsync(string accountId, string vin, string country,
         CancellationToken cancellationToken);

@@ -76,6 +76,7 @@ public static class RenaultServiceCollectionExtensions
         services.AddSingleton<IChargeScheduling, RenaultChargeScheduling>();
         services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();
         services.AddSingleton<IChargeLimit, RenaultChargeLimit>();
+        services.AddSingleton<IChargeHistorySource, RenaultChargeHistory>();
         return services;
     }
 
