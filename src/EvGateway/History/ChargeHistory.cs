@@ -8,7 +8,7 @@ namespace EvGateway.History;
 /// A charging session as the REST surface, the CSV, the old bridge's routes and the page show it: priced, with its
 /// average power (energy added / duration), whether it was at home (<c>"place": "home" | "away"</c>, null without a
 /// position) and where it comes from (<c>"source": "gateway"</c> found in the samples, <c>"import"</c> brought from
-/// another tool).
+/// another tool, <c>"car"</c> listed by the car's own cloud while the gateway was not watching).
 /// </summary>
 public sealed record ChargeDto(
     DateTimeOffset Start,
@@ -41,11 +41,17 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
         using var connection = database.Open();
         var imported = ImportedCharges.Read(connection, vin, from, to);
         // An imported session was seen by a tool that watched the charge; what the samples suggest at the same time yields to it.
-        var sessions = Sessions.Charges(samples, capacityKwh)
+        var detected = Sessions.Charges(samples, capacityKwh)
             .Where(s => s.Start >= from && s.Start < to && !imported.Any(i => Overlap(s.Start, s.End, i.Start, i.End)))
-            .Select(s => (Session: s, Imported: (ImportedCharge?)null))
+            .ToList();
+        // The car's own list only fills gaps: the reader stored none that overlapped, but samples or imports may arrive later.
+        var fromCar = CarCharges.Read(connection, vin, from, to)
+            .Where(c => !detected.Any(d => Overlap(c.Start, c.End, d.Start, d.End)) && !imported.Any(i => Overlap(c.Start, c.End, i.Start, i.End)));
+        var sessions = detected.Select(s => (Session: s, Source: "gateway", Cost: (double?)null))
             .Concat(imported.Select(i => (Session: new ChargeSession(i.Start, i.End, i.StartLevel, i.EndLevel, i.EnergyKwh, null, null),
-                Imported: (ImportedCharge?)i)))
+                Source: "import", i.Cost)))
+            .Concat(fromCar.Select(c => (Session: new ChargeSession(c.Start, c.End, c.StartLevel, c.EndLevel, c.EnergyKwh, c.PowerKw, null),
+                Source: "car", Cost: (double?)null)))
             .OrderBy(s => s.Session.Start)
             .ToList();
         if (sessions.Count == 0)
@@ -60,15 +66,15 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
         var home = settings.HomePlace() ?? MostChargedPlace(sessions.Select(s => s.Session), settings.HomeRadiusMetres);
         return sessions.Select(item =>
         {
-            var (session, importedCharge) = item;
+            var (session, source, importedCost) = item;
             var edit = edits.Where(e => (e.Start - session.Start).Duration() <= EditTolerance)
                 .MinBy(e => (e.Start - session.Start).Duration());
-            var price = edit ?? (importedCharge?.Cost is { } cost ? new EditedPrice(session.Start, null, cost) : null);
+            var price = edit ?? (importedCost is { } cost ? new EditedPrice(session.Start, null, cost) : null);
             return new ChargeDto(session.Start, session.End, session.StartLevel, session.EndLevel, session.EnergyKwh, session.MaxPowerKw,
                 AveragePower(session), pricing.Cost(session, slots, price), pricing.Currency, edit is not null, session.Location,
                 session.Location is null || home is null ? null
                 : Distance(session.Location, home) <= settings.HomeRadiusMetres ? "home" : "away",
-                importedCharge is null ? "gateway" : "import");
+                source);
         }).ToList();
     }
 
@@ -109,7 +115,8 @@ public sealed class ChargeHistory(HistoryDatabase database, ChargePricing pricin
         return Math.Sqrt(x * x + y * y) * EarthRadius;
     }
 
-    private static bool Overlap(DateTimeOffset aStart, DateTimeOffset? aEnd, DateTimeOffset bStart, DateTimeOffset? bEnd) =>
+    /// <summary>True when two sessions share an instant; one still going on (no end) is taken as its start alone.</summary>
+    internal static bool Overlap(DateTimeOffset aStart, DateTimeOffset? aEnd, DateTimeOffset bStart, DateTimeOffset? bEnd) =>
         aStart <= (bEnd ?? bStart) && bStart <= (aEnd ?? aStart);
 
     private static double? AveragePower(ChargeSession session) =>

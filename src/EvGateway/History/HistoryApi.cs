@@ -73,9 +73,9 @@ public static class HistoryApi
         var charges = history.Priced(vin, query!.Car.BatteryCapacityKwh, query.Samples, query.From, query.To).ToArray();
         return query.Csv
             ? Csv(vin, "charges", ["start", "end", "startLevel", "endLevel", "energyKwh", "maxPowerKw", "cost", "currency", "latitude", "longitude",
-                    "averagePowerKw", "place", "priceEdited"],
+                    "averagePowerKw", "place", "priceEdited", "source"],
                 charges.Select(c => new object?[] { c.Start, c.End, c.StartLevel, c.EndLevel, c.EnergyKwh, c.MaxPowerKw, c.Cost, c.Currency,
-                    c.Location?.Latitude, c.Location?.Longitude, c.AveragePowerKw, c.HomeOrAway, c.PriceEdited }))
+                    c.Location?.Latitude, c.Location?.Longitude, c.AveragePowerKw, c.HomeOrAway, c.PriceEdited, c.Source }))
             : TypedResults.Ok(charges);
     }
 

@@ -67,6 +67,23 @@ public sealed class HistoryDatabase
             PRIMARY KEY (vin, start_at)
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE car_charge (
+            vin TEXT NOT NULL,
+            start_at INTEGER NOT NULL,
+            end_at INTEGER,
+            start_level REAL,
+            end_level REAL,
+            energy_kwh REAL,
+            power_kw REAL,
+            PRIMARY KEY (vin, start_at)
+        ) WITHOUT ROWID;
+        CREATE TABLE car_charge_read (
+            vin TEXT PRIMARY KEY,
+            attempted_day TEXT NOT NULL,
+            read_day TEXT
+        ) WITHOUT ROWID;
+        """,
     ];
 
     private readonly TimeProvider time;

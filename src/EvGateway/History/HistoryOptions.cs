@@ -48,6 +48,12 @@ public sealed class HistoryOptions
     [Range(10.0, 5000.0, ErrorMessage = "History:HomeRadiusMetres is a distance from 10 to 5000 m.")]
     public double HomeRadiusMetres { get; set; } = 150;
 
+    /// <summary>
+    /// Whether the cars' own charge lists (Renault) are read once a day to add the sessions the gateway missed; false
+    /// keeps that quota for the owner's own reads.
+    /// </summary>
+    public bool ReadCarCharges { get; set; } = true;
+
     /// <summary>IANA id of the zone the night hours are read in; empty = the machine's zone.</summary>
     public string? TimeZone { get; set; }
 

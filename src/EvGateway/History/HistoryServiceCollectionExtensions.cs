@@ -6,7 +6,7 @@ namespace EvGateway.History;
 
 public static class HistoryServiceCollectionExtensions
 {
-    /// <summary>The history file, its one writer fed by every new status, and the pricing of charging sessions (`History:*`).</summary>
+    /// <summary>The history file, its one writer fed by every new status, the daily read of the cars' own charge lists, and the pricing of charging sessions (`History:*`).</summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -24,6 +24,8 @@ public static class HistoryServiceCollectionExtensions
         services.AddSingleton<IHistoryImport, HistoryImport>();
         services.AddSingleton<TariffRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<TariffRecorder>());
+        services.AddSingleton<CarChargeReader>();
+        services.AddHostedService(provider => provider.GetRequiredService<CarChargeReader>());
         return services;
     }
 

@@ -174,7 +174,7 @@ public sealed class SimulatedDayTests
         Assert.True(listed.GetProperty("priceEdited").GetBoolean());
         var csv = (await app.Client.GetStringAsync($"/api/vehicles/{Vin}/charges?{range}&format=csv", Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(cost, double.Parse(csv[1].Split(',')[6], CultureInfo.InvariantCulture));
-        Assert.EndsWith(",home,True", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",home,True,gateway", csv[1], StringComparison.Ordinal);
 
         await app.Client.PutAsJsonAsync($"/api/vehicles/{Vin}/charges/{Iso(start.AddSeconds(20))}/price", new { cost = 3.1 }, Ct);
         var legacy = JsonSerializer.Deserialize<JsonElement[]>(await app.Client.GetStringAsync("/vehicles/chargings", Ct))!;
