@@ -122,6 +122,33 @@ public sealed class CarChargeReaderTests
     }
 
     [Fact]
+    public async Task A_failed_read_waits_for_the_next_day_and_then_reads_the_days_it_missed()
+    {
+        await using var app = await GatewayApp.StartAsync(Settings(hostedReader: false));
+        var reader = app.Services.GetRequiredService<CarChargeReader>();
+        await StopDemoChargeAsync(app);
+        var (start, end) = await ChargeAtNightAsync(app);
+        var renaults = (await app.Services.GetRequiredService<VehicleDirectory>().GetVehiclesAsync(Ct)).Count(v => v.Maker == "Renault" && v.IsElectric);
+        // Every answer of this round is a server error, each read tried three times (the adapter retries reads twice).
+        app.Simulator.Renault.ResetCounters();
+        app.Simulator.Renault.FailNext(renaults * 3, RenaultFault.ServerError500, "charges");
+
+        Assert.Equal(0, await reader.ReadAsync(Ct));
+        Assert.Equal(renaults * 3, app.Simulator.Renault.CallCount("charges"));
+        Assert.Contains(app.Log.Lines, line => line.Contains("could not be read", StringComparison.Ordinal) && line.Contains(Vin, StringComparison.Ordinal));
+        app.Simulator.Renault.ResetCounters();
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await reader.ReadAsync(Ct);
+        Assert.Equal(0, app.Simulator.Renault.CallCount("charges"));
+
+        AdvanceTo(app, NextDayAt(app, 0).AddMinutes(5));
+        await Poll(app);
+        Assert.True(await reader.ReadAsync(Ct) >= 1);
+        using var connection = app.Services.GetRequiredService<HistoryDatabase>().Open();
+        Assert.Equal(start, Assert.Single(CarCharges.Read(connection, Vin, start.AddHours(-1), end)).Start, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task A_car_without_a_charge_list_is_asked_once_not_every_hour()
     {
         await using var app = await GatewayApp.StartAsync(Settings(hostedReader: true));
