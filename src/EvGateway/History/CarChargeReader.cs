@@ -1,4 +1,5 @@
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace EvGateway.History;
 /// missed, typically while it was not running. Looks every hour, but asks each car's cloud at most once per UTC day:
 /// from the last day read in full (the first time, the last <see cref="FirstLookBackDays"/> days) to today. The day
 /// of the last attempt is kept in history.db before the call, so a failed read, like a restart, waits for the next day
-/// and never turns into a retry loop against the quota. Sessions overlapping one the gateway detected or imported are
+/// and never turns into a retry loop against the quota; only a read the call budget or the quota cool-down refused
+/// (nothing answered) is tried again at the next hourly look. The reads spend the budget at background priority. Sessions overlapping one the gateway detected or imported are
 /// not stored; the others are kept as <c>"source": "car"</c> and priced like the rest.
 /// </summary>
 public sealed partial class CarChargeReader(
@@ -29,6 +31,8 @@ public sealed partial class CarChargeReader(
 
     // Sessions are cut out of the samples around the days read, so one that started just before is seen whole.
     private static readonly TimeSpan Margin = TimeSpan.FromDays(2);
+
+    private static readonly CallIntent Background = new(CallPriority.Background, ByPerson: false);
 
     private readonly IChargeHistorySource[] sources = sources.ToArray();
 
@@ -132,9 +136,20 @@ public sealed partial class CarChargeReader(
 
         CarCharges.SaveDays(connection, vehicle.Vin, today, read);
         var from = read ?? today.AddDays(-FirstLookBackDays);
-        // The one call to the port: "background" priority for the per-account call budget, to be spent only when
-        // nothing the owner is waiting for needs the quota.
-        var charges = await source.GetChargesAsync(vehicle, from, today, cancellationToken);
+        IReadOnlyList<CarChargeSession> charges;
+        try
+        {
+            // The one call to the port: "background" priority for the per-account call budget, to be spent only when
+            // nothing the owner is waiting for needs the quota.
+            using var background = CallIntent.Enter(Background);
+            charges = await source.GetChargesAsync(vehicle, from, today, cancellationToken);
+        }
+        catch (GatewayException refused) when (refused.Code == ErrorCodes.UpstreamRateLimited)
+        {
+            CarCharges.SaveDays(connection, vehicle.Vin, attempted, read);
+            LogDeferred(logger, vehicle.Vin, refused.Message);
+            return 0;
+        }
 
         var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - Margin;
         var detected = Sessions.Charges(HistorySamples.Read(connection, vehicle.Vin, since, now.AddMinutes(1)), vehicle.BatteryCapacityKwh);
@@ -154,6 +169,9 @@ public sealed partial class CarChargeReader(
 
     [LoggerMessage(LogLevel.Warning, "The charge list of {Vin} could not be read: {Reason}; it is asked again tomorrow")]
     private static partial void LogReadFailed(ILogger logger, string vin, string reason);
+
+    [LoggerMessage(LogLevel.Information, "The charge list of {Vin} was not read: {Reason}; it is asked again in an hour")]
+    private static partial void LogDeferred(ILogger logger, string vin, string reason);
 
     [LoggerMessage(LogLevel.Warning, "No car charge lists read this round: the cars could not be listed ({Reason})")]
     private static partial void LogNoCars(ILogger logger, string reason);

@@ -56,15 +56,24 @@ public static class CarCharges
         return reader.Read() ? (Day(reader, 0), Day(reader, 1)) : (null, null);
     }
 
-    public static void SaveDays(SqliteConnection connection, string vin, DateOnly attempted, DateOnly? read)
+    /// <summary>Keeps the days of <paramref name="vin"/>; no attempt at all (a refused one undone) forgets the car.</summary>
+    public static void SaveDays(SqliteConnection connection, string vin, DateOnly? attempted, DateOnly? read)
     {
         using var command = connection.CreateCommand();
+        if (attempted is null)
+        {
+            command.CommandText = "DELETE FROM car_charge_read WHERE vin = $vin;";
+            command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
+            command.ExecuteNonQuery();
+            return;
+        }
+
         command.CommandText = """
             INSERT INTO car_charge_read (vin, attempted_day, read_day) VALUES ($vin, $attempted, $read)
             ON CONFLICT (vin) DO UPDATE SET attempted_day = excluded.attempted_day, read_day = excluded.read_day;
             """;
         command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
-        command.Parameters.AddWithValue("$attempted", attempted.ToString(DayFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$attempted", attempted.Value.ToString(DayFormat, CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("$read", (object?)read?.ToString(DayFormat, CultureInfo.InvariantCulture) ?? DBNull.Value);
         command.ExecuteNonQuery();
     }

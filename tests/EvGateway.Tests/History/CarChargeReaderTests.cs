@@ -6,6 +6,7 @@ using EvGateway.Simulator;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.TestSupport;
 using EvGateway.Vehicles;
+using EvGateway.Vehicles.Budget;
 using EvGateway.Vehicles.Capabilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -146,6 +147,31 @@ public sealed class CarChargeReaderTests
         Assert.True(await reader.ReadAsync(Ct) >= 1);
         using var connection = app.Services.GetRequiredService<HistoryDatabase>().Open();
         Assert.Equal(start, Assert.Single(CarCharges.Read(connection, Vin, start.AddHours(-1), end)).Start, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_read_the_call_budget_refuses_is_tried_again_an_hour_later_at_background_priority()
+    {
+        await using var app = await GatewayApp.StartAsync(Settings(hostedReader: false));
+        var reader = app.Services.GetRequiredService<CarChargeReader>();
+        await Poll(app);
+        AdvanceTo(app, NextDayAt(app, 1));
+        await Poll(app);
+        // Commands used the hour up to the background share: the owner's reads still have room, the car list waits.
+        var budget = app.Services.GetRequiredService<CallBudgets>().For("Renault");
+        while (budget.Admits(CallPriority.Background, 1, out _))
+        {
+            Assert.True(budget.TrySpend(CallPriority.Command, out _));
+        }
+
+        app.Simulator.Renault.ResetCounters();
+        Assert.Equal(0, await reader.ReadAsync(Ct));
+        Assert.Equal(0, app.Simulator.Renault.CallCount("charges"));
+        Assert.True(budget.Admits(CallPriority.Person, 1, out _));
+
+        app.Time.Advance(TimeSpan.FromMinutes(61));
+        await reader.ReadAsync(Ct);
+        Assert.True(app.Simulator.Renault.CallCount("charges") > 0);
     }
 
     [Fact]
