@@ -207,6 +207,8 @@ public sealed class CarChargeReaderTests
     {
         var settings = SimulatedDayTests.FixedRates(feed: false);
         settings["History:ReadCarCharges"] = hostedReader ? "true" : "false";
+        // Only the test's own reads let the gateway see the car: no background refresh.
+        settings["Gateway:RefreshPolicy"] = "never";
         return settings;
     }
 
