@@ -142,8 +142,9 @@ public sealed class CarChargeReaderTests
         await reader.ReadAsync(Ct);
         Assert.Equal(0, app.Simulator.Renault.CallCount("charges"));
 
+        // No status read in between: a sample after the charge would let the gateway find the session itself, and
+        // which of the two sees it first would depend on when the history writer flushes.
         AdvanceTo(app, NextDayAt(app, 0).AddMinutes(5));
-        await Poll(app);
         Assert.True(await reader.ReadAsync(Ct) >= 1);
         using var connection = app.Services.GetRequiredService<HistoryDatabase>().Open();
         Assert.Equal(start, Assert.Single(CarCharges.Read(connection, Vin, start.AddHours(-1), end)).Start, TimeSpan.FromSeconds(1));
