@@ -14,11 +14,14 @@ public sealed class HistoryImport(HistoryDatabase database, IEnumerable<IAccount
 {
     public async Task<HistoryImportResult> ImportAsync(ImportedHistory history, CancellationToken cancellationToken)
     {
-        int positions, charges, health;
+        int positions, charges, health, curve;
         using (var connection = database.Open())
         {
             positions = HistorySamples.Insert(connection, [.. history.Positions.Select(p => new HistorySample(p.Vin.ToUpperInvariant(), p.At, p.At,
                 p.BatteryLevel, null, p.OdometerKm, PlugState.Unknown, ChargeState.Unknown, null, p.Latitude, p.Longitude))]);
+            // A curve point is a sample taken while charging: the charge curve of its session is drawn from them.
+            curve = HistorySamples.Insert(connection, [.. (history.ChargeCurve ?? []).Select(p => new HistorySample(p.Vin.ToUpperInvariant(), p.At, p.At,
+                p.BatteryLevel, p.RangeKm, null, PlugState.Plugged, ChargeState.Charging, null, null, null))]);
             charges = ImportedCharges.Insert(connection, history.Charges);
             health = BatteryHealth.Import(connection, history.BatteryHealth);
         }
@@ -30,7 +33,7 @@ public sealed class HistoryImport(HistoryDatabase database, IEnumerable<IAccount
             prices = true;
         }
 
-        return new HistoryImportResult(positions, charges, health, prices);
+        return new HistoryImportResult(positions, charges, health, prices, curve);
     }
 
     private static Dictionary<string, string?> Settings(ImportedPrices prices)

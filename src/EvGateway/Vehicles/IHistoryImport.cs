@@ -7,6 +7,9 @@ public sealed record ImportedPosition(string Vin, DateTimeOffset At, double? Lat
 public sealed record ImportedCharge(string Vin, DateTimeOffset Start, DateTimeOffset? End, double? StartLevel, double? EndLevel, double? EnergyKwh,
     double? Cost);
 
+/// <summary>One point of a charge curve another tool recorded: the level (and range) while charging.</summary>
+public sealed record ImportedChargePoint(string Vin, DateTimeOffset At, double? BatteryLevel, double? RangeKm);
+
 /// <summary>A battery state of health another tool recorded, in percent.</summary>
 public sealed record ImportedBatteryHealth(string Vin, DateTimeOffset At, double Percent);
 
@@ -22,10 +25,11 @@ public sealed record ImportedHistory(
     IReadOnlyList<ImportedPosition> Positions,
     IReadOnlyList<ImportedCharge> Charges,
     IReadOnlyList<ImportedBatteryHealth> BatteryHealth,
-    ImportedPrices? Prices);
+    ImportedPrices? Prices,
+    IReadOnlyList<ImportedChargePoint>? ChargeCurve = null);
 
 /// <summary>What a history import added: what was already held is not counted (an import run twice adds nothing twice).</summary>
-public sealed record HistoryImportResult(int Positions, int Charges, int BatteryHealth, bool Prices);
+public sealed record HistoryImportResult(int Positions, int Charges, int BatteryHealth, bool Prices, int ChargeCurvePoints = 0);
 
 /// <summary>
 /// Where an account import hands the history it brought (implemented by History/, absent when it is not added), so a

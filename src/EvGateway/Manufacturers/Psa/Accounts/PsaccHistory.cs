@@ -7,7 +7,7 @@ namespace EvGateway.Manufacturers.Psa.Accounts;
 
 /// <summary>
 /// psa_car_controller's history (legacy-http-api.md "psacc's info.db" and "psacc's config.ini"): positions, charging
-/// sessions with their price and states of health from <c>info.db</c>, electricity prices from <c>config.ini</c>'s
+/// sessions with their price, their charge curves and states of health from <c>info.db</c>, electricity prices from <c>config.ini</c>'s
 /// <c>[Electricity config]</c>. Columns psacc added over the years may be missing from an old file; what cannot be
 /// read is said in words and does not stop the account's import.
 /// </summary>
@@ -50,16 +50,12 @@ internal static partial class PsaccHistory
                 return null;
             }
 
-            if (tables.Contains("battery_curve"))
-            {
-                notUsed.Add("info.db: battery_curve (charge curves are drawn from the gateway's own samples)");
-            }
-
             return new ImportedHistory(
                 tables.Contains("position") ? Rows(connection, "position", r => Position(r)) : [],
                 tables.Contains("battery") ? Rows(connection, "battery", r => Charge(r)) : [],
                 tables.Contains("battery_soh") ? Rows(connection, "battery_soh", r => Health(r)) : [],
-                null);
+                null,
+                tables.Contains("battery_curve") ? Rows(connection, "battery_curve", r => CurvePoint(r)) : []);
         }
         catch (Exception failure) when (failure is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -127,6 +123,11 @@ internal static partial class PsaccHistory
         return new ImportedCharge(vin, start, end, Number(row, "start_level"), end is null ? null : Number(row, "end_level"), Number(row, "kw"),
             Number(row, "price"));
     }
+
+    private static ImportedChargePoint? CurvePoint(Dictionary<string, object?> row) =>
+        Time(row, "date") is { } at && Text(row, "VIN") is { } vin && Number(row, "level") is { } level
+            ? new ImportedChargePoint(vin, at, level, Number(row, "autonomy"))
+            : null;
 
     private static ImportedBatteryHealth? Health(Dictionary<string, object?> row) =>
         Time(row, "date") is { } at && Text(row, "VIN") is { } vin && Number(row, "level") is { } percent

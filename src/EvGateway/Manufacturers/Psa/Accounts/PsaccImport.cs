@@ -87,10 +87,12 @@ internal sealed partial class PsaccImport(
         }
 
         var added = await port.ImportAsync(history, CancellationToken.None);
-        if (history.Positions.Count + history.Charges.Count + history.BatteryHealth.Count > 0)
+        var curve = history.ChargeCurve?.Count ?? 0;
+        if (history.Positions.Count + history.Charges.Count + history.BatteryHealth.Count + curve > 0)
         {
             imported.Add(string.Create(CultureInfo.InvariantCulture,
                 $"info.db: {added.Positions} of {history.Positions.Count} positions, {added.Charges} of {history.Charges.Count} charging sessions with their price, "
+                + $"{added.ChargeCurvePoints} of {curve} charge-curve points, "
                 + $"{added.BatteryHealth} of {history.BatteryHealth.Count} battery health readings (the others were already imported)"));
         }
 

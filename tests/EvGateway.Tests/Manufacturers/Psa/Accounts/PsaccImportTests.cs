@@ -196,11 +196,13 @@ public sealed class PsaccImportTests
         var (againCode, again) = await RunGatewayAsync(rig, "import-psacc", folder.FullName);
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("info.db: 3 of 3 positions, 1 of 1 charging sessions with their price, 2 of 2 battery health readings", output, StringComparison.Ordinal);
+        Assert.Contains("info.db: 3 of 3 positions, 1 of 1 charging sessions with their price, 1 of 1 charge-curve points, 2 of 2 battery health readings",
+            output, StringComparison.Ordinal);
         Assert.Contains("config.ini: the electricity prices, as the History settings", output, StringComparison.Ordinal);
-        Assert.Contains("info.db: battery_curve", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("battery_curve", output, StringComparison.Ordinal);
         Assert.True(againCode == 0, again);
-        Assert.Contains("info.db: 0 of 3 positions, 0 of 1 charging sessions with their price, 0 of 2 battery health readings", again, StringComparison.Ordinal);
+        Assert.Contains("info.db: 0 of 3 positions, 0 of 1 charging sessions with their price, 0 of 1 charge-curve points, 0 of 2 battery health readings",
+            again, StringComparison.Ordinal);
 
         // The car still reports what psa_car_controller last kept: no new reading.
         rig.Psa.SetBatteryHealth(vin, 97.5);
