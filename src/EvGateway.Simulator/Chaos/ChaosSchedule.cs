@@ -59,6 +59,7 @@ public sealed class ChaosSchedule : IAsyncDisposable
 {
     private static readonly TimeSpan BrokerDowntime = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan CarSilence = TimeSpan.FromMinutes(20);
+    private static readonly string[] PsaCars = [PsaCloud.DemoE208Vin, PsaCloud.DemoHybridVin];
 
     private readonly CloudSimulator simulator;
     private readonly ChaosFault[] faults;
@@ -129,10 +130,12 @@ public sealed class ChaosSchedule : IAsyncDisposable
         simulator.Renault.ClearFaults();
         simulator.Psa.ClearFaults();
         await simulator.Psa.RestartBrokerAsync(TimeSpan.Zero);
-        foreach (var vin in new[] { PsaCloud.DemoE208Vin, PsaCloud.DemoHybridVin })
+        foreach (var (vin, _) in silentCars)
         {
             simulator.Psa.SetUnresponsive(vin, false);
         }
+
+        silentCars.Clear();
     }
 
     public async ValueTask DisposeAsync()
@@ -207,7 +210,7 @@ public sealed class ChaosSchedule : IAsyncDisposable
                     pending.Add(Task.Run(() => simulator.Psa.RestartBrokerAsync(BrokerDowntime)));
                     break;
                 case ChaosFault.PsaCarSilent:
-                    vin = random.Next(2) == 0 ? PsaCloud.DemoE208Vin : PsaCloud.DemoHybridVin;
+                    vin = PsaCars[random.Next(PsaCars.Length)];
                     simulator.Psa.SetUnresponsive(vin, true);
                     silentCars.Add((vin, now + CarSilence));
                     break;

@@ -191,10 +191,14 @@ public sealed class PsaCloud
         broker.RefusingLogins = true;
         await broker.DropAllSessionsAsync();
         restartTimer?.Dispose();
-        restartTimer = down <= TimeSpan.Zero ? null : Time.CreateTimer(_ => broker.RefusingLogins = false, null, down, Timeout.InfiniteTimeSpan);
+        restartTimer = null;
         if (down <= TimeSpan.Zero)
         {
             broker.RefusingLogins = false;
+        }
+        else
+        {
+            restartTimer = Time.CreateTimer(_ => broker.RefusingLogins = false, null, down, Timeout.InfiniteTimeSpan);
         }
     }
 

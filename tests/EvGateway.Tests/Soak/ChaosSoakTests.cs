@@ -36,9 +36,6 @@ public sealed class ChaosSoakTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // The gateway's calls to the clouds in flight, which the clock must not jump under.
-    private static OutboundCalls clouds = new();
-
     [Fact]
     public async Task Hours_of_random_cloud_faults_leave_no_unmapped_error_no_command_sent_twice_no_setting_lost_and_every_account_connected()
     {
@@ -68,13 +65,12 @@ public sealed class ChaosSoakTests
         await using var bed = await TestBed.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60 });
         var outbound = new OutboundCalls();
         await using var app = GatewayApp.Start(bed, services: services => services.AddSingleton<IHttpMessageHandlerBuilderFilter>(outbound));
-        clouds = outbound;
         var log = new SoakLog(seed, app.Log);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/vehicles", Ct)).StatusCode);
 
         var random = new Random(seed);
         var threshold = 80;
-        await SettleAsync(time, log, () => false, ("set charge control", app.Client.PutAsJsonAsync($"/api/vehicles/{E208}/charge-control", new { percentageThreshold = threshold }, Ct)));
+        await SettleAsync(time, outbound, log, () => false, ("set charge control", app.Client.PutAsJsonAsync($"/api/vehicles/{E208}/charge-control", new { percentageThreshold = threshold }, Ct)));
         var climateAttempts = 0;
         var hornAttempts = 0;
         var climateAccepted = 0;
@@ -121,7 +117,7 @@ public sealed class ChaosSoakTests
 
                 try
                 {
-                    await SettleAsync(time, log, () => chaos.Holding, [.. calls]);
+                    await SettleAsync(time, outbound, log, () => chaos.Holding, [.. calls]);
                 }
                 catch (Exception failure)
                 {
@@ -139,7 +135,7 @@ public sealed class ChaosSoakTests
         // Faults over: within half an hour every account is connected again by itself, and a read works.
         for (var minute = 0; minute < 30 && !await AllConnectedAsync(app); minute++)
         {
-            await SettleAsync(time, log, () => false, ("Zoe status", app.Client.GetAsync($"/api/vehicles/{Zoe}/status", Ct)),
+            await SettleAsync(time, outbound, log, () => false, ("Zoe status", app.Client.GetAsync($"/api/vehicles/{Zoe}/status", Ct)),
                 ("e-208 status", app.Client.GetAsync($"/api/vehicles/{E208}/status", Ct)));
         }
 
@@ -187,7 +183,7 @@ public sealed class ChaosSoakTests
     // clock turn it into a timeout the clouds never caused: a token refresh cut off after the cloud rotated the token
     // loses it, which the first versions of this test did (at fifty simulated seconds per real one) and no real network
     // does. Then the rest of the minute passes.
-    private static async Task SettleAsync(FakeTimeProvider time, SoakLog log, Func<bool> holding, params (string What, Task<HttpResponseMessage> Call)[] calls)
+    private static async Task SettleAsync(FakeTimeProvider time, OutboundCalls clouds, SoakLog log, Func<bool> holding, params (string What, Task<HttpResponseMessage> Call)[] calls)
     {
         var all = Task.WhenAll(calls.Select(c => c.Call));
         var advanced = TimeSpan.Zero;
