@@ -56,6 +56,19 @@ public sealed class EventStream : IAsyncDisposable
         }
     }
 
+    /// <summary>The next comment line (it starts with a colon), skipping the events sent before it.</summary>
+    public async Task<string> NextCommentAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var line = await NextLineAsync(cancellationToken);
+            if (line.StartsWith(':'))
+            {
+                return line;
+            }
+        }
+    }
+
     /// <summary>The next line as it was sent (a comment starts with a colon).</summary>
     public async Task<string> NextLineAsync(CancellationToken cancellationToken) =>
         await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("The event stream ended.");
