@@ -105,15 +105,46 @@ internal sealed class GatewayApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (host is WebApplication app)
+        // A resilience pipeline being disposed waits, on the gateway's clock, for the calls still in flight through it
+        // (one sleeping before a retry, say) for up to 30 s. The test's clock stands still: moved on while the host
+        // is slow to go, or the dispose would wait for ever.
+        using var disposed = new CancellationTokenSource();
+        var clock = Task.Run(() => MoveClockUntilAsync(disposed.Token), CancellationToken.None);
+        try
         {
-            await app.StopAsync();
+            if (host is WebApplication app)
+            {
+                await app.StopAsync();
+            }
+
+            await host.DisposeAsync();
+        }
+        finally
+        {
+            await disposed.CancelAsync();
+            await clock;
         }
 
-        await host.DisposeAsync();
         if (ownsBed)
         {
             await bed!.DisposeAsync();
+        }
+    }
+
+    private async Task MoveClockUntilAsync(CancellationToken disposed)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), disposed);
+            while (true)
+            {
+                Time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromMilliseconds(20), disposed);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is gone.
         }
     }
 
