@@ -1,6 +1,7 @@
 // The gateway's cost, measured in one run against a bare Kestrel app on the same machine: cached status throughput
 // of both surfaces as a ratio to the bare app answering the same JSON, p99 latency, RSS after load, and start-up.
-//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 8 --connections 32]
+//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 8 --connections 32] [--hold]
+// --hold keeps both apps running after the figures (their process ids and URLs printed) for a profiler, until Enter.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -93,6 +94,12 @@ try
     foreach (var (what, held) in goals)
     {
         Console.WriteLine($"{(held ? "met   " : "MISSED")} {what}");
+    }
+
+    if (args.Contains("--hold"))
+    {
+        Console.WriteLine($"Holding: gateway pid {gateway.Id} at {gatewayUrl}, bare app pid {bare.Id} at {bareUrl}, VIN {vin}. Enter ends.");
+        Console.ReadLine();
     }
 
     Console.WriteLine($"bench: legacy {legacyRatio:F2}x, REST {apiRatio:F2}x, p99 {p99:F2} ms, RSS {gatewayRss:F0}/{bareRss:F0} MB = {rssRatio:F2}x, ready {ready.TotalSeconds:F2} s");
