@@ -8,8 +8,6 @@ using EvGateway.Simulator.Psa;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.TestSupport;
 using EvGateway.Vehicles;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Sdk;
 
@@ -63,8 +61,8 @@ public sealed class ChaosSoakTests
         var seed = int.Parse(Environment.GetEnvironmentVariable("EVGW_SOAK_SEED") ?? "20261130", CultureInfo.InvariantCulture);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bed = await TestBed.StartAsync(new SimulatorOptions { TimeProvider = time, RenaultCallsPerHour = 60 });
-        var outbound = new OutboundCalls();
-        await using var app = GatewayApp.Start(bed, services: services => services.AddSingleton<IHttpMessageHandlerBuilderFilter>(outbound));
+        await using var app = GatewayApp.Start(bed);
+        var outbound = app.Outbound;
         var log = new SoakLog(seed, app.Log);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/vehicles", Ct)).StatusCode);
 

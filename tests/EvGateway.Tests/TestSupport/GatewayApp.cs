@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvGateway.Tests.TestSupport;
@@ -23,8 +24,9 @@ internal sealed class GatewayApp : IAsyncDisposable
     private readonly bool ownsBed;
 
     private GatewayApp(IAsyncDisposable host, HttpClient client, IServiceProvider services, FakeTimeProvider time, CapturedLog log, TestBed? bed,
-        bool ownsBed)
+        bool ownsBed, OutboundCalls outbound)
     {
+        Outbound = outbound;
         this.host = host;
         this.bed = bed;
         this.ownsBed = ownsBed;
@@ -46,6 +48,9 @@ internal sealed class GatewayApp : IAsyncDisposable
     /// <summary>Everything the gateway logged.</summary>
     public CapturedLog Log { get; }
 
+    /// <summary>The gateway's calls to the clouds in flight (none for a gateway over stand-in cars).</summary>
+    public OutboundCalls Outbound { get; }
+
     /// <summary>
     /// Program on simulated clouds of its own, configured for <paramref name="makers"/> (the others stay inert, as
     /// for an owner without them); <paramref name="prepare"/> may change the clouds before the gateway first sees them.
@@ -58,7 +63,9 @@ internal sealed class GatewayApp : IAsyncDisposable
         try
         {
             prepare?.Invoke(bed.Simulator);
-            return Start(bed, settings, makers, overSockets, ownsBed: true);
+            var app = Start(bed, settings, makers, overSockets, ownsBed: true);
+            await app.Outbound.SettleAsync(TestContext.Current.CancellationToken);
+            return app;
         }
         catch
         {
@@ -93,7 +100,7 @@ internal sealed class GatewayApp : IAsyncDisposable
         {
             GatewayRig.Map(app);
             await app.StartAsync(TestContext.Current.CancellationToken);
-            return new GatewayApp(app, app.GetTestClient(), app.Services, time, log, bed: null, ownsBed: false);
+            return new GatewayApp(app, app.GetTestClient(), app.Services, time, log, bed: null, ownsBed: false, new OutboundCalls());
         }
         catch
         {
@@ -160,6 +167,7 @@ internal sealed class GatewayApp : IAsyncDisposable
 
         all.With(settings);
         var log = new CapturedLog();
+        var outbound = new OutboundCalls();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in all)
@@ -170,6 +178,7 @@ internal sealed class GatewayApp : IAsyncDisposable
             web.ConfigureServices(services =>
             {
                 GatewayRig.Override(services, bed.Time, log, []);
+                services.AddSingleton<IHttpMessageHandlerBuilderFilter>(outbound);
                 extraServices?.Invoke(services);
             });
         });
@@ -182,7 +191,7 @@ internal sealed class GatewayApp : IAsyncDisposable
                 factory.StartServer();
             }
 
-            return new GatewayApp(factory, factory.CreateClient(), factory.Services, bed.Time, log, bed, ownsBed);
+            return new GatewayApp(factory, factory.CreateClient(), factory.Services, bed.Time, log, bed, ownsBed, outbound);
         }
         catch
         {

@@ -13,6 +13,20 @@ internal sealed class OutboundCalls : IHttpMessageHandlerBuilderFilter
 
     public int InFlight => Volatile.Read(ref inFlight);
 
+    /// <summary>
+    /// Waits until no call has been in flight for a moment (at most 10 s): a gateway that just started logs in and
+    /// reads its cars in the background, and a test moving the clock under those calls would cut them off.
+    /// </summary>
+    public async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var quiet = 0;
+        for (var waited = 0; waited < 500 && quiet < 5; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            quiet = InFlight == 0 ? quiet + 1 : 0;
+        }
+    }
+
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
         next(builder);
