@@ -7,7 +7,11 @@ public static class WebServiceCollectionExtensions
     /// <summary>The server-rendered pages (Razor Pages under Web/): the dashboard at / and /setup.</summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
-        services.AddRazorPages(pages => pages.RootDirectory = "/Web");
+        // The core of MVC and the pages, without what AddRazorPages brings beside them: the gateway has no user accounts,
+        // and authentication services would put an authentication middleware in front of every request. Razor Pages
+        // needs the authorization core to build its pages (none asks for it).
+        services.AddAuthorization();
+        services.AddMvcCore().AddRazorPages(pages => pages.RootDirectory = "/Web");
         return services;
     }
 
