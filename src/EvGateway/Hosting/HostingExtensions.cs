@@ -52,6 +52,7 @@ public static class HostingExtensions
             // would otherwise write into whichever configured it last.
             preserveStaticLogger: true,
             writeToProviders: true);
+        CachingLoggerFactory.Register(builder.Services);
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -107,7 +108,9 @@ public static class HostingExtensions
         app.UseCors();
         // The document is an endpoint rather than a middleware, so ordinary requests skip its path matching.
         app.MapSwagger();
-        app.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway");
+        // Only requests for the UI reach its middleware, which matches every path against patterns and looks it up among its files.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase),
+            swagger => swagger.UseSwaggerUI(ui => ui.DocumentTitle = "EvGateway"));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<GatewayMetrics>().Registry);
         app.MapGatewayHealth();
         return app;
