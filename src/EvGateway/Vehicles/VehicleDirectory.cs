@@ -42,8 +42,11 @@ public sealed class VehicleDirectory(IEnumerable<IVehicleProvider> registered, I
         return current.Vehicles;
     }
 
-    /// <summary>The car and its adapter, or vehicle_not_found.</summary>
-    public async Task<VehicleEntry> FindAsync(string vin, CancellationToken cancellationToken)
+    /// <summary>The car and its adapter, or vehicle_not_found; a car already listed is found without waiting.</summary>
+    public ValueTask<VehicleEntry> FindAsync(string vin, CancellationToken cancellationToken) =>
+        snapshot is { } listed && listed.ByVin.TryGetValue(vin, out var entry) ? ValueTask.FromResult(entry) : new(FindListingAsync(vin, cancellationToken));
+
+    private async Task<VehicleEntry> FindListingAsync(string vin, CancellationToken cancellationToken)
     {
         var current = snapshot ?? await LoadAsync(null, cancellationToken);
         if (current.ByVin.TryGetValue(vin, out var entry))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using EvGateway.Vehicles.Budget;
 
 namespace EvGateway.Vehicles;
@@ -17,6 +18,9 @@ public sealed class VehicleStatusCache
     private readonly ILogger<VehicleStatusCache> logger;
 
     private readonly GatewayMetrics metrics;
+
+    // Counted on every cached read: the labelled counter of each maker is looked up once.
+    private readonly ConcurrentDictionary<string, Prometheus.Counter.Child> cacheReads = new(StringComparer.Ordinal);
     private readonly CallBudgets budgets;
 
     public VehicleStatusCache(VehicleDirectory directory, CallBudgets budgets, GatewayMetrics metrics, TimeProvider time,
@@ -38,18 +42,30 @@ public sealed class VehicleStatusCache
     /// <summary>A status no older than <paramref name="maxAge"/>, from the cloud only when the cached one is too old.</summary>
     public async Task<VehicleStatus> GetAsync(VehicleEntry entry, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var slot = slots.GetOrAdd(entry.Vehicle.Vin, _ => new CarSlot());
-        var last = slot.Last;
         // Fresh enough = fetched no earlier than maxAge before this request arrived. A burst of maxAge=0 reads thus
         // shares the fetch that completes while it arrives instead of starting one each.
         var oldest = time.GetUtcNow() - maxAge;
-        if (last is not null && last.FetchedAt >= oldest)
+        if (TryGetFresh(entry, maxAge, out var fresh))
         {
-            metrics.StatusReads.WithLabels(entry.Provider.Maker, "cache").Inc();
-            return last;
+            return fresh;
         }
 
+        var slot = slots.GetOrAdd(entry.Vehicle.Vin, _ => new CarSlot());
         return await slot.JoinOrStart(oldest, () => FetchAsync(entry, slot)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The cached status when it is no older than <paramref name="maxAge"/> (a cache read), without any cloud call.</summary>
+    public bool TryGetFresh(VehicleEntry entry, TimeSpan maxAge, [NotNullWhen(true)] out VehicleStatus? status)
+    {
+        status = Peek(entry.Vehicle.Vin);
+        if (status is null || status.FetchedAt < time.GetUtcNow() - maxAge)
+        {
+            status = null;
+            return false;
+        }
+
+        cacheReads.GetOrAdd(entry.Provider.Maker, static (maker, reads) => reads.WithLabels(maker, "cache"), metrics.StatusReads).Inc();
+        return true;
     }
 
     /// <summary>The last known status without any cloud call, or null.</summary>

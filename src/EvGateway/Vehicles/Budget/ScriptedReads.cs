@@ -29,11 +29,19 @@ public sealed class ScriptedReads(RefreshPolicies policies, VehicleStatusCache c
     }
 
     /// <summary>A status of the car for a request on the REST or legacy surface, classified as above.</summary>
-    public async Task<VehicleStatus> ReadAsync(VehicleEntry entry, TimeSpan maxAge, HttpRequest request, CancellationToken cancellationToken)
+    public ValueTask<VehicleStatus> ReadAsync(VehicleEntry entry, TimeSpan maxAge, HttpRequest request, CancellationToken cancellationToken)
     {
         var (intent, servedMaxAge) = Classify(entry.Vehicle.Vin, maxAge, IsFromGatewayPage(request));
+        // Most reads are answered from the cache: no cloud call, so no intent to carry to one.
+        return cache.TryGetFresh(entry, servedMaxAge, out var fresh)
+            ? ValueTask.FromResult(fresh)
+            : new(ReadWithIntentAsync(entry, servedMaxAge, intent, cancellationToken));
+    }
+
+    private async Task<VehicleStatus> ReadWithIntentAsync(VehicleEntry entry, TimeSpan maxAge, CallIntent intent, CancellationToken cancellationToken)
+    {
         using var scope = CallIntent.Enter(intent);
-        return await cache.GetAsync(entry, servedMaxAge, cancellationToken);
+        return await cache.GetAsync(entry, maxAge, cancellationToken);
     }
 
     /// <summary>
