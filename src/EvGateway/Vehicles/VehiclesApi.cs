@@ -17,7 +17,7 @@ public static class VehiclesApi
 
         var car = api.MapGroup("/{vin}").AddEndpointFilter(RejectMalformedVin).WithGatewayProblems();
         car.MapGet("/", GetVehicle).WithName(nameof(GetVehicle)).WithSummary("One car and what it can do");
-        car.MapGet("/status", GetStatus).WithName(nameof(GetStatus))
+        car.MapGet("/status", GetStatus).WithName(nameof(GetStatus)).Produces<VehicleStatus>().ProducesValidationProblem()
             .WithSummary("Battery, range, plug and charge state, odometer, location and climate of one car")
             .WithDescription("Served from the gateway's cache when it is younger than maxAge seconds (default Gateway:StatusMaxAgeSeconds); " +
                              "maxAge=0 forces a cloud read, at most once per refresh interval for scripts (README, Call budget). Concurrent reads " +
@@ -52,13 +52,13 @@ public static class VehiclesApi
             NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, cache.Peek(vehicle.Vin)),
         };
 
-    public static async Task<Results<Ok<VehicleStatus>, ValidationProblem, ProblemHttpResult>> GetStatus(string vin,
-        [FromQuery] int? maxAge, HttpRequest request, VehicleDirectory directory, ScriptedReads reads, IOptionsMonitor<GatewayOptions> options,
-        [FromServices] IChargeControlSummaries? chargeControl, CancellationToken cancellationToken)
+    public static async Task<IResult> GetStatus(string vin, [FromQuery] int? maxAge, HttpRequest request, VehicleDirectory directory,
+        ScriptedReads reads, StatusBodies bodies, IOptionsMonitor<GatewayOptions> options, [FromServices] IChargeControlSummaries? chargeControl,
+        CancellationToken cancellationToken)
     {
         if (maxAge is < 0 or > MaxAgeLimitSeconds)
         {
-            return (ValidationProblem)Validation.Problem("maxAge", $"maxAge is a number of seconds from 0 to {MaxAgeLimitSeconds}.");
+            return Validation.Problem("maxAge", $"maxAge is a number of seconds from 0 to {MaxAgeLimitSeconds}.");
         }
 
         var entry = await directory.FindAsync(vin, cancellationToken);
@@ -69,8 +69,7 @@ public static class VehiclesApi
 
         var age = TimeSpan.FromSeconds(maxAge ?? options.CurrentValue.StatusMaxAgeSeconds);
         var status = await reads.ReadAsync(entry, age, request, cancellationToken);
-        var control = chargeControl?.For(entry.Vehicle.Vin);
-        return TypedResults.Ok(control is null ? status : status with { ChargeControl = control });
+        return bodies.Render(status, chargeControl?.For(entry.Vehicle.Vin));
     }
 
     public static async Task<Results<Accepted<CommandResultDto>, ValidationProblem, ProblemHttpResult>> SendCommand(string vin,

@@ -18,6 +18,7 @@ public static class VehiclesServiceCollectionExtensions
         services.AddSingleton<RefreshPolicies>();
         services.AddSingleton<ScriptedReads>();
         services.AddSingleton<VehicleStatusCache>();
+        services.AddSingleton<StatusBodies>();
         services.AddSingleton<VehicleCommands>();
         services.AddHostedService<VehicleWarmup>();
         services.AddHostedService<StatusRefresher>();
