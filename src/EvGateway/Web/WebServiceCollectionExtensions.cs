@@ -1,4 +1,6 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EvGateway.Web;
 
@@ -8,9 +10,10 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         // The core of MVC and the pages, without what AddRazorPages brings beside them: the gateway has no user accounts,
-        // and authentication services would put an authentication middleware in front of every request. Razor Pages
-        // needs the authorization core to build its pages (none asks for it).
-        services.AddAuthorization();
+        // and authentication or authorization services would put their middleware in front of every request (the
+        // authorization one writes to every request's Items). Razor Pages only asks a policy provider while it builds
+        // its pages, to find [Authorize] on them: none has it.
+        services.TryAddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
         services.AddMvcCore().AddRazorPages(pages => pages.RootDirectory = "/Web");
         return services;
     }
