@@ -5,6 +5,7 @@ using EvGateway.Vehicles;
 using FluentValidation;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Prometheus;
 using Serilog;
@@ -105,7 +106,9 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<HostGuard>();
         app.UseMiddleware<LanGuard>();
-        app.UseCors();
+        // Only a browser's cross-origin request carries an Origin, and CORS has nothing to say to the others: the
+        // middleware would still write to every request's Items.
+        app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Origin), cors => cors.UseCors());
         // The document is an endpoint rather than a middleware, so ordinary requests skip its path matching.
         app.MapSwagger();
         // Only requests for the UI reach its middleware, which matches every path against patterns and looks it up among its files.
