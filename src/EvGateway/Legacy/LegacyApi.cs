@@ -54,7 +54,7 @@ public static class LegacyApi
         return TypedResults.Json(vehicles.Select(LegacyVehicle.From).ToArray(), LegacyJson.Options);
     }
 
-    public static async Task<IResult> GetVehicleInfo(string vin, string? from_cache, HttpRequest request, VehicleDirectory directory,
+    public static async ValueTask<IResult> GetVehicleInfo(string vin, string? from_cache, HttpRequest request, VehicleDirectory directory,
         VehicleStatusCache cache, ScriptedReads reads, LegacyStatusRenderer renderer, IOptionsMonitor<GatewayOptions> options,
         CancellationToken cancellationToken)
     {
@@ -156,9 +156,9 @@ public static class LegacyApi
         return TypedResults.Json(outcome.Accepted, LegacyJson.Options);
     }
 
-    private static async Task<VehicleEntry> FindAsync(string vin, VehicleDirectory directory, CancellationToken cancellationToken) =>
+    private static ValueTask<VehicleEntry> FindAsync(string vin, VehicleDirectory directory, CancellationToken cancellationToken) =>
         Vin.IsValid(vin)
-            ? await directory.FindAsync(vin, cancellationToken)
+            ? directory.FindAsync(vin, cancellationToken)
             : throw GatewayException.Validation($"vin: {Vin.Rule}");
 
     private static bool? Flag(string value) => value switch

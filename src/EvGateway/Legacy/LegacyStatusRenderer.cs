@@ -10,11 +10,16 @@ namespace EvGateway.Legacy;
 /// </summary>
 public sealed class LegacyStatusRenderer
 {
-    private readonly ConditionalWeakTable<VehicleStatus, byte[]> rendered = new();
+    private readonly ConditionalWeakTable<VehicleStatus, RenderedJson> rendered = new();
 
     public IResult Render(VehicleStatus status, Vehicle vehicle)
     {
-        var body = rendered.GetValue(status, s => JsonSerializer.SerializeToUtf8Bytes(LegacyStatus.From(s, vehicle), LegacyJson.Options));
-        return TypedResults.Bytes(body, "application/json");
+        if (!rendered.TryGetValue(status, out var answer))
+        {
+            answer = new RenderedJson(JsonSerializer.SerializeToUtf8Bytes(LegacyStatus.From(status, vehicle), LegacyJson.Options), "application/json");
+            rendered.AddOrUpdate(status, answer);
+        }
+
+        return answer;
     }
 }

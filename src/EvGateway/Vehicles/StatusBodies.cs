@@ -20,12 +20,12 @@ public sealed class StatusBodies(IOptions<JsonOptions> json)
         if (!rendered.TryGetValue(status, out var last) || last.ChargeControl != chargeControl)
         {
             var body = chargeControl is null ? status : status with { ChargeControl = chargeControl };
-            last = new Rendered(chargeControl, JsonSerializer.SerializeToUtf8Bytes(body, json.Value.SerializerOptions));
+            last = new Rendered(chargeControl, new RenderedJson(JsonSerializer.SerializeToUtf8Bytes(body, json.Value.SerializerOptions), "application/json; charset=utf-8"));
             rendered.AddOrUpdate(status, last);
         }
 
-        return TypedResults.Bytes(last.Body, "application/json; charset=utf-8");
+        return last.Answer;
     }
 
-    private sealed record Rendered(ChargeControlSummary? ChargeControl, byte[] Body);
+    private sealed record Rendered(ChargeControlSummary? ChargeControl, RenderedJson Answer);
 }

@@ -52,7 +52,7 @@ public static class VehiclesApi
             NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, cache.Peek(vehicle.Vin)),
         };
 
-    public static async Task<IResult> GetStatus(string vin, [FromQuery] int? maxAge, HttpRequest request, VehicleDirectory directory,
+    public static async ValueTask<IResult> GetStatus(string vin, [FromQuery] int? maxAge, HttpRequest request, VehicleDirectory directory,
         ScriptedReads reads, StatusBodies bodies, IOptionsMonitor<GatewayOptions> options, [FromServices] IChargeControlSummaries? chargeControl,
         CancellationToken cancellationToken)
     {
