@@ -1,6 +1,6 @@
 // The gateway's cost, measured in one run against a bare Kestrel app on the same machine: cached status throughput
 // of both surfaces as a ratio to the bare app answering the same JSON, p99 latency, RSS after load, and start-up.
-//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 8 --connections 32] [--hold]
+//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 4 --rounds 3 --connections 32] [--hold]
 // --hold keeps both apps running after the figures (their process ids and URLs printed) for a profiler, until Enter.
 using System.Diagnostics;
 using System.Globalization;
@@ -15,7 +15,8 @@ if (args.Contains(BareApp.Flag))
     return 0;
 }
 
-var seconds = Option("--seconds", 8);
+var seconds = Option("--seconds", 4);
+var rounds = Option("--rounds", 3);
 var connections = Option("--connections", 32);
 var root = RepositoryRoot();
 var work = Directory.CreateTempSubdirectory("evgw-bench-");
@@ -23,7 +24,7 @@ var started = new List<Process>();
 try
 {
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; " +
-                      $"{seconds} s per run after 2 s of warm-up, {connections} connections.");
+                      $"{rounds} rounds of {seconds} s per app and route after 2 s of warm-up, {connections} connections, medians.");
     var gatewayDll = Publish(root, work.FullName);
 
     // The gateway as an owner runs it: a real account (here on the simulated clouds, in this process), not demo mode,
@@ -58,13 +59,26 @@ try
     started.Add(bare);
     var bareReady = await WaitUntilAnswersAsync(bare, $"{bareUrl}/health/live");
 
-    var rows = new List<(string Name, Load.Result Result)>
+    // Rounds alternate the two apps, so a slow spell of the shared machine falls on both; each figure is the median of
+    // its rounds.
+    var targets = new (string Name, string Url)[]
     {
-        ("bare Kestrel, legacy JSON", await Load.RunAsync($"{bareUrl}/get_vehicleinfo/{vin}", seconds, connections)),
-        ("gateway /get_vehicleinfo?from_cache=1", await Load.RunAsync($"{gatewayUrl}/get_vehicleinfo/{vin}?from_cache=1", seconds, connections)),
-        ("bare Kestrel, status JSON", await Load.RunAsync($"{bareUrl}/api/vehicles/{vin}/status", seconds, connections)),
-        ("gateway /api/vehicles/{vin}/status", await Load.RunAsync($"{gatewayUrl}/api/vehicles/{vin}/status", seconds, connections)),
+        ("bare Kestrel, legacy JSON", $"{bareUrl}/get_vehicleinfo/{vin}"),
+        ("gateway /get_vehicleinfo?from_cache=1", $"{gatewayUrl}/get_vehicleinfo/{vin}?from_cache=1"),
+        ("bare Kestrel, status JSON", $"{bareUrl}/api/vehicles/{vin}/status"),
+        ("gateway /api/vehicles/{vin}/status", $"{gatewayUrl}/api/vehicles/{vin}/status"),
     };
+    var runs = targets.Select(_ => new List<Load.Result>()).ToArray();
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var i = 0; i < targets.Length; i++)
+        {
+            runs[i].Add(await Load.RunAsync(targets[i].Url, seconds, connections));
+        }
+    }
+
+    var rows = targets.Select((target, i) => (target.Name, Result: new Load.Result(
+        Median(runs[i].Select(r => r.RequestsPerSecond)), Median(runs[i].Select(r => r.P99Milliseconds)), runs[i].Sum(r => r.Errors)))).ToList();
     var gatewayRss = RssMegabytes(gateway);
     var bareRss = RssMegabytes(bare);
 
@@ -203,6 +217,12 @@ static async Task<TimeSpan> WaitUntilAnswersAsync(Process process, string url)
     }
 
     throw new InvalidOperationException($"{url} did not answer within 60 s.");
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
 static double RssMegabytes(Process process) =>
