@@ -8,7 +8,8 @@ namespace EvGateway.Hosting;
 
 /// <summary>
 /// Turns every failure into an answer a script can act on: RFC 9457 ProblemDetails with a stable <c>code</c> on the
-/// REST surface (and a Retry-After where waiting helps), never a stack trace. Legacy routes shape their own errors.
+/// REST surface (and a Retry-After where waiting helps), never a stack trace. Routes whose failures have a shape of
+/// their own (the legacy ones) say so with <see cref="IFailureShape"/>.
 /// </summary>
 public static class ErrorHandling
 {
@@ -30,6 +31,13 @@ public static class ErrorHandling
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
+            if (exception is GatewayException shaped && context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IFailureShape>() is { } shape)
+            {
+                GatewayProblems.AddRetryAfter(context.Response, shaped.RetryAfter);
+                await shape.Answer(shaped).ExecuteAsync(context);
+                return true;
+            }
+
             var problem = exception switch
             {
                 GatewayException failure => failure.ToProblem(context.Request.Path),

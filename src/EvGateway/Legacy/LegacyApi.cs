@@ -14,7 +14,7 @@ public static class LegacyApi
 {
     public static IEndpointRouteBuilder MapLegacy(this IEndpointRouteBuilder app)
     {
-        var legacy = app.MapGroup("").WithTags("Legacy (psa_car_controller)").AddEndpointFilter(LegacyErrors);
+        var legacy = app.MapGroup("").WithTags("Legacy (psa_car_controller)").WithMetadata(new LegacyFailures());
         legacy.MapGet("/get_vehicles", GetVehicles).WithName(nameof(GetVehicles)).WithSummary("The cars, in the old bridge's shape")
             .Answers<LegacyVehicle[]>();
         legacy.MapGet("/get_vehicleinfo/{vin}", GetVehicleInfo).WithName(nameof(GetVehicleInfo))
@@ -175,17 +175,10 @@ public static class LegacyApi
 
     private static IResult BadInput(string field, string reason) => LegacyJson.Error(400, $"{field}: {reason}");
 
-    // The legacy surface answers {"error": "..."} with a real status code instead of ProblemDetails.
-    private static async ValueTask<object?> LegacyErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // The legacy surface answers {"error": "..."} with a real status code (and Retry-After where waiting helps)
+    // instead of ProblemDetails.
+    private sealed class LegacyFailures : IFailureShape
     {
-        try
-        {
-            return await next(context);
-        }
-        catch (GatewayException failure)
-        {
-            GatewayProblems.AddRetryAfter(context.HttpContext.Response, failure.RetryAfter);
-            return LegacyJson.Error(failure.StatusCode, failure.Message);
-        }
+        public IResult Answer(GatewayException failure) => LegacyJson.Error(failure.StatusCode, failure.Message);
     }
 }
