@@ -101,7 +101,12 @@ public static class HostingExtensions
         app.UseDemoMode();
         Directory.CreateDirectory(app.Configuration["Gateway:DataDirectory"] ?? new GatewayOptions().DataDirectory);
         // Outermost, so it logs the status the client really got after the error handler shaped it.
-        app.UseSerilogRequestLogging(logging => logging.GetLevel = RequestLevel);
+        app.UseSerilogRequestLogging(logging =>
+        {
+            logging.GetLevel = RequestLevel;
+            // This host's logger: the process-wide static one is left silent (see AddSerilog above).
+            logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<HostGuard>();

@@ -176,4 +176,22 @@ public class SecretsInLogsTests
         Assert.DoesNotContain("eyJ", log);
         Assert.DoesNotMatch(@"\bdemo\b(?!@)", log.Replace(RenaultCloud.DemoUsername, ""));
     }
+
+    [Fact]
+    public async Task The_request_log_shows_commands_and_failures_but_not_the_reads_home_automation_polls()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var zoe = RenaultCloud.DemoZoePhase2Vin;
+
+        await app.Client.GetAsync($"/api/vehicles/{zoe}/status", Ct);
+        await app.Client.PostAsync($"/api/vehicles/{zoe}/commands/charge-start", null, Ct);
+        await app.Client.GetAsync("/get_vehicleinfo/VF1AG000000000099", Ct);
+
+        var requests = app.Log.Lines.Where(line => line.Contains(" responded ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(requests, line => line.StartsWith("Information", StringComparison.Ordinal)
+                                          && line.Contains($"HTTP POST /api/vehicles/{zoe}/commands/charge-start responded 202", StringComparison.Ordinal));
+        Assert.Contains(requests, line => line.StartsWith("Warning", StringComparison.Ordinal)
+                                          && line.Contains("HTTP GET /get_vehicleinfo/VF1AG000000000099 responded 404", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, line => line.Contains("/status", StringComparison.Ordinal));
+    }
 }
