@@ -25,26 +25,13 @@ public static class CarCharges
         }));
 
     /// <summary>The stored sessions of <paramref name="vin"/> that started in [from, to), oldest first.</summary>
-    public static List<CarChargeSession> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+    public static List<CarChargeSession> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to) =>
+        HistorySql.ReadWindow(connection, """
             SELECT start_at, end_at, start_level, end_level, energy_kwh, power_kw FROM car_charge
             WHERE vin = $vin AND start_at >= $from AND start_at < $to ORDER BY start_at;
-            """;
-        command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
-        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var charges = new List<CarChargeSession>();
-        while (reader.Read())
-        {
-            charges.Add(new CarChargeSession(HistorySql.Instant(reader, 0), reader.IsDBNull(1) ? null : HistorySql.Instant(reader, 1),
+            """, vin, from, to,
+            reader => new CarChargeSession(HistorySql.Instant(reader, 0), reader.IsDBNull(1) ? null : HistorySql.Instant(reader, 1),
                 HistorySql.Nullable(reader, 2), HistorySql.Nullable(reader, 3), HistorySql.Nullable(reader, 4), HistorySql.Nullable(reader, 5)));
-        }
-
-        return charges;
-    }
 
     /// <summary>The UTC day the list of <paramref name="vin"/> was last asked for, and the last day it was read in full (null: never).</summary>
     public static (DateOnly? Attempted, DateOnly? Read) ReadDays(SqliteConnection connection, string vin)

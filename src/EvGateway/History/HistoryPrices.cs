@@ -22,21 +22,9 @@ public static class HistoryPrices
         slots.Select(slot => new object?[] { slot.Start.ToUnixTimeMilliseconds(), slot.End.ToUnixTimeMilliseconds(), slot.PricePerKwh }));
 
     /// <summary>The stored slots that overlap [from, to), in time order, in the feed's unit.</summary>
-    public static List<PriceSlot> ReadSlots(SqliteConnection connection, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT start_at, end_at, price FROM price_slot WHERE start_at < $to AND end_at > $from ORDER BY start_at;";
-        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var slots = new List<PriceSlot>();
-        while (reader.Read())
-        {
-            slots.Add(new PriceSlot(HistorySql.Instant(reader, 0), HistorySql.Instant(reader, 1), reader.GetDouble(2)));
-        }
-
-        return slots;
-    }
+    public static List<PriceSlot> ReadSlots(SqliteConnection connection, DateTimeOffset from, DateTimeOffset to) =>
+        HistorySql.ReadWindow(connection, "SELECT start_at, end_at, price FROM price_slot WHERE start_at < $to AND end_at > $from ORDER BY start_at;",
+            vin: null, from, to, reader => new PriceSlot(HistorySql.Instant(reader, 0), HistorySql.Instant(reader, 1), reader.GetDouble(2)));
 
     /// <summary>Keeps the owner's price of the session of <paramref name="vin"/> that started at <see cref="EditedPrice.Start"/>.</summary>
     public static void SaveEdit(SqliteConnection connection, string vin, EditedPrice edit)
@@ -54,20 +42,7 @@ public static class HistoryPrices
     }
 
     /// <summary>The owner's prices of sessions of <paramref name="vin"/> that started in [from, to).</summary>
-    public static List<EditedPrice> ReadEdits(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT start_at, price_per_kwh, cost FROM charge_price WHERE vin = $vin AND start_at >= $from AND start_at < $to;";
-        command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
-        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var edits = new List<EditedPrice>();
-        while (reader.Read())
-        {
-            edits.Add(new EditedPrice(HistorySql.Instant(reader, 0), HistorySql.Nullable(reader, 1), HistorySql.Nullable(reader, 2)));
-        }
-
-        return edits;
-    }
+    public static List<EditedPrice> ReadEdits(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to) =>
+        HistorySql.ReadWindow(connection, "SELECT start_at, price_per_kwh, cost FROM charge_price WHERE vin = $vin AND start_at >= $from AND start_at < $to;",
+            vin, from, to, reader => new EditedPrice(HistorySql.Instant(reader, 0), HistorySql.Nullable(reader, 1), HistorySql.Nullable(reader, 2)));
 }

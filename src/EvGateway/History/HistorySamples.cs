@@ -25,29 +25,16 @@ public static class HistorySamples
         transaction => BatteryHealth.Record(connection, transaction, samples));
 
     /// <summary>The samples of one car with a car time in [from, to), oldest first.</summary>
-    public static List<HistorySample> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+    public static List<HistorySample> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to) =>
+        HistorySql.ReadWindow(connection, """
             SELECT vin, at, fetched_at, battery_level, range_km, odometer_km, plug_state, charge_state, charge_power_kw, latitude, longitude
             FROM sample WHERE vin = $vin AND at >= $from AND at < $to ORDER BY at;
-            """;
-        command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
-        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var samples = new List<HistorySample>();
-        while (reader.Read())
-        {
-            samples.Add(new HistorySample(
+            """, vin, from, to,
+            reader => new HistorySample(
                 reader.GetString(0),
                 HistorySql.Instant(reader, 1),
                 HistorySql.Instant(reader, 2),
                 HistorySql.Nullable(reader, 3), HistorySql.Nullable(reader, 4), HistorySql.Nullable(reader, 5),
                 (PlugState)reader.GetInt32(6), (ChargeState)reader.GetInt32(7),
                 HistorySql.Nullable(reader, 8), HistorySql.Nullable(reader, 9), HistorySql.Nullable(reader, 10)));
-        }
-
-        return samples;
-    }
 }

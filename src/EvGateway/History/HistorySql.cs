@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace EvGateway.History;
 
-/// <summary>How the history tables are written in bulk and read back: one prepared statement, one transaction.</summary>
+/// <summary>How the history tables are written in bulk (one prepared statement, one transaction) and read back by time window.</summary>
 public static class HistorySql
 {
     /// <summary>
@@ -31,6 +31,33 @@ public static class HistorySql
         alsoInTransaction?.Invoke(transaction);
         transaction.Commit();
         return changed;
+    }
+
+    /// <summary>
+    /// The rows <paramref name="sql"/> selects in the window [<paramref name="from"/>, <paramref name="to"/>) (its
+    /// <c>$from</c> and <c>$to</c>, in Unix milliseconds) and, when given, of one car (its <c>$vin</c>), each made by
+    /// <paramref name="row"/>, in the order the query gives them.
+    /// </summary>
+    public static List<T> ReadWindow<T>(SqliteConnection connection, string sql, string? vin, DateTimeOffset from, DateTimeOffset to,
+        Func<SqliteDataReader, T> row)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (vin is not null)
+        {
+            command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
+        }
+
+        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
     }
 
     public static double? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);

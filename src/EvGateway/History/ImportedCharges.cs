@@ -19,24 +19,11 @@ public static class ImportedCharges
         }));
 
     /// <summary>The imported sessions of <paramref name="vin"/> that started in [from, to), oldest first.</summary>
-    public static List<ImportedCharge> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+    public static List<ImportedCharge> Read(SqliteConnection connection, string vin, DateTimeOffset from, DateTimeOffset to) =>
+        HistorySql.ReadWindow(connection, """
             SELECT vin, start_at, end_at, start_level, end_level, energy_kwh, cost FROM imported_charge
             WHERE vin = $vin AND start_at >= $from AND start_at < $to ORDER BY start_at;
-            """;
-        command.Parameters.AddWithValue("$vin", vin.ToUpperInvariant());
-        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        using var reader = command.ExecuteReader();
-        var charges = new List<ImportedCharge>();
-        while (reader.Read())
-        {
-            charges.Add(new ImportedCharge(reader.GetString(0), HistorySql.Instant(reader, 1), reader.IsDBNull(2) ? null : HistorySql.Instant(reader, 2),
+            """, vin, from, to,
+            reader => new ImportedCharge(reader.GetString(0), HistorySql.Instant(reader, 1), reader.IsDBNull(2) ? null : HistorySql.Instant(reader, 2),
                 HistorySql.Nullable(reader, 3), HistorySql.Nullable(reader, 4), HistorySql.Nullable(reader, 5), HistorySql.Nullable(reader, 6)));
-        }
-
-        return charges;
-    }
 }
