@@ -45,7 +45,7 @@ public sealed class VehicleStatusCache
         // Fresh enough = fetched no earlier than maxAge before this request arrived. A burst of maxAge=0 reads thus
         // shares the fetch that completes while it arrives instead of starting one each.
         var oldest = time.GetUtcNow() - maxAge;
-        if (TryGetFresh(entry, maxAge, out var fresh))
+        if (TryGetFetchedSince(entry, oldest, out var fresh))
         {
             return fresh;
         }
@@ -55,10 +55,13 @@ public sealed class VehicleStatusCache
     }
 
     /// <summary>The cached status when it is no older than <paramref name="maxAge"/> (a cache read), without any cloud call.</summary>
-    public bool TryGetFresh(VehicleEntry entry, TimeSpan maxAge, [NotNullWhen(true)] out VehicleStatus? status)
+    public bool TryGetFresh(VehicleEntry entry, TimeSpan maxAge, [NotNullWhen(true)] out VehicleStatus? status) =>
+        TryGetFetchedSince(entry, time.GetUtcNow() - maxAge, out status);
+
+    private bool TryGetFetchedSince(VehicleEntry entry, DateTimeOffset oldest, [NotNullWhen(true)] out VehicleStatus? status)
     {
         status = Peek(entry.Vehicle.Vin);
-        if (status is null || status.FetchedAt < time.GetUtcNow() - maxAge)
+        if (status is null || status.FetchedAt < oldest)
         {
             status = null;
             return false;
