@@ -9,7 +9,9 @@ using EvGateway.Manufacturers.Renault;
 using EvGateway.Vehicles;
 using EvGateway.Web;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: no IIS integration, HTTP/3 or hosting-startup scanning, which a home gateway never uses and whose
+// assemblies would stay loaded (the HTTPS endpoint configuration is added back in AddGatewayHosting).
+var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddGatewayHosting();
 builder.AddDemoMode();

@@ -10,6 +10,7 @@ using Microsoft.OpenApi;
 using Prometheus;
 using Serilog;
 using Serilog.Events;
+using Serilog.Settings.Configuration;
 
 namespace EvGateway.Hosting;
 
@@ -26,6 +27,8 @@ public static class HostingExtensions
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // An https:// address or a Kestrel:Endpoints certificate keeps working under the slim builder.
+        builder.WebHost.UseKestrelHttpsConfiguration();
 
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(configuration.GetSection(GatewayOptions.SectionName))
@@ -41,7 +44,8 @@ public static class HostingExtensions
         // Serilog writes the console; other logger providers (tests capture the log through one) receive every event too.
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(configuration)
+            // The sinks are named here: without them Serilog opens every assembly beside the gateway's to look for some.
+            .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
