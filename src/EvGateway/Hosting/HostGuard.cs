@@ -17,18 +17,8 @@ public sealed class HostGuard(RequestDelegate next, LanNames names, ILogger<Host
         if (host.HasValue && !names.Allows(host.Host))
         {
             logger.LogWarning("Refused a request for host {Host}: not a LAN name nor in Gateway:AllowedHosts", host.Host);
-            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status421MisdirectedRequest,
-                    Title = "Host not served",
-                    Detail = "This gateway answers IP addresses, localhost, *.local and single-label names; add others to Gateway:AllowedHosts.",
-                    Extensions = { ["code"] = Code },
-                },
-            });
+            await problems.RefuseAsync(context, StatusCodes.Status421MisdirectedRequest, Code, "Host not served",
+                "This gateway answers IP addresses, localhost, *.local and single-label names; add others to Gateway:AllowedHosts.");
             return;
         }
 

@@ -26,14 +26,14 @@ public sealed class LanGuard(RequestDelegate next, IOptionsMonitor<GatewayOption
         if (remote is not null && !IsAllowed(remote))
         {
             logger.LogWarning("Refused a request from {Remote}: outside Gateway:AllowedNetworks", remote);
-            await Refuse(context, problems, 403, "Not allowed", "This gateway only answers its local networks (Gateway:AllowedNetworks).");
+            await problems.RefuseAsync(context, 403, ErrorCodes.Forbidden, "Not allowed", "This gateway only answers its local networks (Gateway:AllowedNetworks).");
             return;
         }
 
         var key = options.CurrentValue.ApiKey;
         if (!string.IsNullOrEmpty(key) && !context.Request.Path.StartsWithSegments("/health") && !KeyMatches(context, key))
         {
-            await Refuse(context, problems, 401, "API key required", $"Send the gateway's API key in the {ApiKeyHeader} header.");
+            await problems.RefuseAsync(context, 401, "unauthorized", "API key required", $"Send the gateway's API key in the {ApiKeyHeader} header.");
             return;
         }
 
@@ -64,14 +64,4 @@ public sealed class LanGuard(RequestDelegate next, IOptionsMonitor<GatewayOption
     private static bool KeyMatches(HttpContext context, string key) =>
         context.Request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } given
         && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private static async Task Refuse(HttpContext context, IProblemDetailsService problems, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = status == 403 ? ErrorCodes.Forbidden : "unauthorized" } },
-        });
-    }
 }
