@@ -38,8 +38,9 @@ public static class HostingExtensions
             .Validate(o => LanNames.Parse(o.AllowedHosts) is not null && LanCors.Parse(o) is not null)
             .ValidateOnStart();
         builder.Services.AddSingleton(services => LanNames.Parse(services.GetRequiredService<IOptions<GatewayOptions>>().Value.AllowedHosts));
+        builder.Services.AddSingleton(services => LanCors.Parse(services.GetRequiredService<IOptions<GatewayOptions>>().Value));
         builder.Services.AddCors();
-        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => AddLanPolicy(cors, LanCors.Parse(gateway.Value)));
+        builder.Services.AddOptions<CorsOptions>().Configure<LanCors>(AddLanPolicy);
 
         // Serilog writes the console; other logger providers (tests capture the log through one) receive every event too.
         builder.Logging.ClearProviders();
@@ -115,6 +116,8 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<HostGuard>();
         app.UseMiddleware<LanGuard>();
+        // CORS only hides answers: a page of another site could still post a command, so its writes stop here.
+        app.UseMiddleware<CrossOriginGuard>();
         // Only a browser's cross-origin request carries an Origin, and CORS has nothing to say to the others: the
         // middleware would still write to every request's Items.
         app.UseWhen(context => context.Request.Headers.ContainsKey(HeaderNames.Origin), cors => cors.UseCors());

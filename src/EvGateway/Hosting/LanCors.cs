@@ -41,13 +41,14 @@ public sealed class LanCors
     }
 
     /// <summary>True when a page from <paramref name="origin"/> (an Origin header's value) may read answers.</summary>
-    public bool Allows(string origin)
-    {
-        if (AllowsAnyOrigin)
-        {
-            return true;
-        }
+    public bool Allows(string origin) => AllowsAnyOrigin || Trusts(origin);
 
+    /// <summary>
+    /// True when <paramref name="origin"/> is on the home network or named in <c>Gateway:CorsOrigins</c>: a page the
+    /// owner chose, so it may also change things. <c>*</c> is no such choice, only a wish to share reads.
+    /// </summary>
+    public bool Trusts(string origin)
+    {
         if (OriginOf(origin) is not { } normalised)
         {
             return false;
