@@ -1,8 +1,7 @@
+using System.Globalization;
 using System.Text;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EvGateway.Web;
 
@@ -12,74 +11,58 @@ namespace EvGateway.Web;
 /// what happened is shown once. Secrets typed here are never echoed.
 /// </summary>
 public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<IMakerAccountSource> sources, IConfiguration configuration,
-    ILogger<SetupModel> logger) : PageModel
+    ILogger<SetupModel> logger)
 {
     private const int MaxFileBytes = 256 * 1024;
 
     /// <summary>The owner's own accounts.</summary>
-    public IReadOnlyList<IMakerAccount> Accounts { get; } = accounts.ToArray();
+    private readonly IReadOnlyList<IMakerAccount> accounts = accounts.ToArray();
 
     /// <summary>Other accounts offered to try the steps on (demo mode's), with their heading; empty when there are none.</summary>
-    public IReadOnlyList<IMakerAccountSource> Sources { get; } = sources.Where(source => source.Accounts.Count > 0).ToArray();
-
-    /// <summary>The result of the step just run, shown once after the redirect.</summary>
-    public StepOutcome? Outcome { get; private set; }
-
-    /// <summary>True while no account is connected and demo cars are served.</summary>
-    public bool Demo => IsDemo(configuration, Accounts.Select(account => account.Status));
+    private IReadOnlyList<IMakerAccountSource> Sources => sources.Where(source => source.Accounts.Count > 0).ToArray();
 
     /// <summary>Demo mode as the pages tell it: Gateway:Demo when set, else while no account of the owner is configured.</summary>
     public static bool IsDemo(IConfiguration configuration, IEnumerable<AccountStatus> accounts) =>
         configuration.GetValue<bool?>("Gateway:Demo") ?? accounts.All(account => !account.Configured);
 
-    [TempData]
-    public string? LastOutcome { get; set; }
+    /// <summary>The page; <paramref name="outcome"/> is the result of the step just run, shown once after its redirect.</summary>
+    public SetupView View(StepOutcome? outcome) =>
+        new(accounts, Sources, IsDemo(configuration, accounts.Select(account => account.Status)), outcome);
 
-    public void OnGet()
+    /// <summary>Runs the step the form names on the account it names, with the form's fields (files read as text or base64).</summary>
+    public async Task<StepOutcome> RunStepAsync(IFormCollection form, CancellationToken cancellationToken)
     {
-        Outcome = StepOutcome.Read(LastOutcome);
-    }
-
-    public async Task<IActionResult> OnPostAsync(string? maker, string? step, int? source, CancellationToken cancellationToken)
-    {
-        var candidates = source is { } index ? index >= 0 && index < Sources.Count ? Sources[index].Accounts : [] : Accounts;
+        var maker = form["maker"].ToString();
+        var step = form["step"].ToString();
+        int? source = int.TryParse(form["source"].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) ? index : null;
+        var offered = Sources;
+        var candidates = source is { } i ? i >= 0 && i < offered.Count ? offered[i].Accounts : [] : accounts;
         var account = candidates.FirstOrDefault(a => string.Equals(a.Maker, maker, StringComparison.OrdinalIgnoreCase));
         var known = account?.Steps.FirstOrDefault(s => s.Name == step);
         if (account is null || known is null)
         {
-            LastOutcome = new StepOutcome(maker ?? "?", source, false, "That step is not available now; the page shows what is.", null, []).Write();
-            return RedirectToPage();
+            return new StepOutcome(maker.Length > 0 ? maker : "?", source, false, "That step is not available now; the page shows what is.", null, []);
         }
 
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var field in known.Fields)
         {
-            values[field.Name] = field.Kind == AccountFieldKind.File ? await ReadFileAsync(field.Name, cancellationToken) : Request.Form[field.Name].ToString();
+            values[field.Name] = field.Kind == AccountFieldKind.File ? await ReadFileAsync(form, field.Name, cancellationToken) : form[field.Name].ToString();
         }
 
         var kept = known.Fields.Where(f => !f.IsSecret && f.Kind != AccountFieldKind.File)
             .ToDictionary(f => f.Name, f => values[f.Name] ?? "");
-        StepOutcome outcome;
         try
         {
             var result = await account.RunStepAsync(known.Name, values, cancellationToken);
-            outcome = new StepOutcome(account.Maker, source, result.Succeeded, result.Message, result.Link, kept);
+            return new StepOutcome(account.Maker, source, result.Succeeded, result.Message, result.Link, kept);
         }
         catch (GatewayException failure)
         {
             logger.LogWarning("Setup step {Maker}/{Step} failed: {Code}", account.Maker, known.Name, failure.Code);
-            outcome = new StepOutcome(account.Maker, source, false, failure.Message, null, kept);
+            return new StepOutcome(account.Maker, source, false, failure.Message, null, kept);
         }
-
-        LastOutcome = outcome.Write();
-        return RedirectToPage();
     }
-
-    /// <summary>A non-secret value the owner typed in the last step of this account (a login name), to fill in again.</summary>
-    public string? Kept(string maker, int? source, string field) =>
-        Outcome is { } outcome && outcome.Maker == maker && outcome.Source == source && outcome.Kept.TryGetValue(field, out var value)
-            ? value
-            : null;
 
     public static string MakerTitle(string maker) => maker switch
     {
@@ -119,9 +102,9 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<
     };
 
     // A JSON file is passed as its text; anything else as base64 of its bytes.
-    private async Task<string?> ReadFileAsync(string name, CancellationToken cancellationToken)
+    private static async Task<string?> ReadFileAsync(IFormCollection form, string name, CancellationToken cancellationToken)
     {
-        var file = Request.Form.Files.GetFile(name);
+        var file = form.Files.GetFile(name);
         if (file is null || file.Length == 0 || file.Length > MaxFileBytes)
         {
             return null;
@@ -134,13 +117,18 @@ public sealed class SetupModel(IEnumerable<IMakerAccount> accounts, IEnumerable<
     }
 }
 
-/// <summary>What one step did, carried across the redirect in TempData (no secret is ever part of it).</summary>
-public sealed record StepOutcome(string Maker, int? Source, bool Succeeded, string Message, string? Link, Dictionary<string, string> Kept)
+/// <summary>What /setup shows: the owner's accounts, the accounts offered to try (demo mode's), and the last step's outcome.</summary>
+public sealed record SetupView(IReadOnlyList<IMakerAccount> Accounts, IReadOnlyList<IMakerAccountSource> Sources, bool Demo, StepOutcome? Outcome)
 {
-    public string Write() => System.Text.Json.JsonSerializer.Serialize(this);
-
-    public static StepOutcome? Read(string? text) => text is null ? null : System.Text.Json.JsonSerializer.Deserialize<StepOutcome>(text);
+    /// <summary>A non-secret value the owner typed in the last step of this account (a login name), to fill in again.</summary>
+    public string? Kept(string maker, int? source, string field) =>
+        Outcome is { } outcome && outcome.Maker == maker && outcome.Source == source && outcome.Kept.TryGetValue(field, out var value)
+            ? value
+            : null;
 }
+
+/// <summary>What one step did, shown once after the redirect (see <see cref="PageOutcomes"/>); no secret is ever part of it.</summary>
+public sealed record StepOutcome(string Maker, int? Source, bool Succeeded, string Message, string? Link, Dictionary<string, string> Kept);
 
 /// <summary>One account section of the page: the account, which source it came from (null = the owner's own), and the values kept.</summary>
 public sealed record AccountView(IMakerAccount Account, int? Source, Func<string, string?> Kept);

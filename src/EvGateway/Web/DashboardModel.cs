@@ -1,3 +1,4 @@
+using System.Globalization;
 using EvGateway.Charging;
 using EvGateway.Charging.Control;
 using EvGateway.Charging.Smart;
@@ -5,8 +6,6 @@ using EvGateway.Charging.Tariff;
 using EvGateway.Vehicles;
 using EvGateway.Vehicles.Accounts;
 using EvGateway.Vehicles.Budget;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.Web;
@@ -16,7 +15,7 @@ namespace EvGateway.Web;
 /// forms posted back here through the same services as the REST API, and the tariff with each car's planned charge.
 /// The page's script only makes it live: it follows /api/events and sends the same commands with fetch.
 /// </summary>
-public sealed class IndexModel(
+public sealed class DashboardModel(
     VehicleDirectory directory,
     VehicleStatusCache cache,
     VehicleCommands commands,
@@ -30,103 +29,94 @@ public sealed class IndexModel(
     RefreshPolicies policies,
     IConfiguration configuration,
     TimeProvider time,
-    ILogger<IndexModel> logger) : PageModel
+    ILogger<DashboardModel> logger)
 {
     private static readonly ChargeControlRequestValidator ChargeControlRules = new();
     private readonly IMakerAccount[] accounts = accounts.ToArray();
 
-    /// <summary>Every car as last listed; empty while the list has not been read yet (see <see cref="CarsKnown"/>).</summary>
-    public IReadOnlyList<CarCard> Cars { get; private set; } = [];
-
-    /// <summary>False until the gateway has listed the cars once (the warm-up does that right after start).</summary>
-    public bool CarsKnown { get; private set; }
-
     /// <summary>Each account with its call budget as it stands now, as <c>GET /api/accounts</c> lists it.</summary>
     public IReadOnlyList<AccountStatus> Accounts => accounts.Select(account => budgets.WithBudget(account.Status)).ToArray();
 
-    public bool Demo => SetupModel.IsDemo(configuration, Accounts);
+    public DateTimeOffset Now => time.GetUtcNow();
 
-    /// <summary>What the last form post did, shown once after the redirect.</summary>
-    public CarOutcome? Outcome { get; private set; }
-
-    [TempData]
-    public string? LastOutcome { get; set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    /// <summary>The whole page; <paramref name="outcome"/> is what the last form post did, shown once after its redirect.</summary>
+    public async Task<DashboardView> ViewAsync(CarOutcome? outcome, CancellationToken cancellationToken)
     {
-        Outcome = CarOutcome.Read(LastOutcome);
         var known = directory.Known;
-        CarsKnown = known is not null;
         var prices = await PricesAsync(cancellationToken);
-        Cars = (known ?? []).Select(vehicle => Card(vehicle, prices) with { Outcome = Outcome?.Vin == vehicle.Vin ? Outcome : null }).ToList();
+        var cars = (known ?? []).Select(vehicle => Card(vehicle, prices) with { Outcome = outcome?.Vin == vehicle.Vin ? outcome : null }).ToList();
+        var accountList = Accounts;
+        return new DashboardView(cars, known is not null, accountList, SetupModel.IsDemo(configuration, accountList), outcome, Now);
     }
 
-    /// <summary>One car's card alone, for the page's script to swap in after a live event.</summary>
-    public async Task<IActionResult> OnGetCardAsync(string vin, CancellationToken cancellationToken)
-    {
-        if (directory.TryFindCached(vin) is not { } entry)
-        {
-            return NotFound();
-        }
+    /// <summary>One car's card alone, for the page's script to swap in after a live event; null for a car not listed.</summary>
+    public async Task<CarCard?> CardAsync(string? vin, CancellationToken cancellationToken) =>
+        vin is not null && directory.TryFindCached(vin) is { } entry ? Card(entry.Vehicle, await PricesAsync(cancellationToken)) : null;
 
-        return Partial("_Car", Card(entry.Vehicle, await PricesAsync(cancellationToken)));
-    }
-
-    /// <summary>The accounts line alone, for the page's script to swap in after an account event.</summary>
-    public IActionResult OnGetAccounts() => Partial("_Accounts", Accounts);
-
-    public async Task<IActionResult> OnPostCommandAsync(string vin, string command, CancellationToken cancellationToken)
+    public async Task<CarOutcome> CommandAsync(string vin, string command, CancellationToken cancellationToken)
     {
         var button = directory.TryFindCached(vin) is { } entry ? CarCard.ButtonsFor(entry.Vehicle).FirstOrDefault(b => b.Command == command) : null;
         if (button is null)
         {
-            return Done(vin, false, "That command is not offered for this car.");
+            return new CarOutcome(vin, false, "That command is not offered for this car.");
         }
 
         try
         {
             var outcome = await commands.SendAsync(vin, new VehicleCommand(button.Kind), cancellationToken);
-            return Done(vin, outcome.Accepted, $"{button.Label}: {outcome.Detail}");
+            return new CarOutcome(vin, outcome.Accepted, $"{button.Label}: {outcome.Detail}");
         }
         catch (GatewayException failure)
         {
             logger.LogInformation("Dashboard command {Command} for {Vin} refused: {Code}", command, vin, failure.Code);
-            return Done(vin, false, $"{button.Label}: {failure.Message}");
+            return new CarOutcome(vin, false, $"{button.Label}: {failure.Message}");
         }
     }
 
-    public async Task<IActionResult> OnPostChargeControlAsync(string vin, int? percentageThreshold, string? stopAt, CancellationToken cancellationToken)
+    /// <summary>Saves the car's charge control from the form's words: an empty threshold means none.</summary>
+    public async Task<CarOutcome> ChargeControlAsync(string vin, string percentageThreshold, string stopAt, CancellationToken cancellationToken)
     {
-        var request = new ChargeControlRequest(percentageThreshold, string.IsNullOrWhiteSpace(stopAt) ? null : stopAt);
+        int? threshold = null;
+        if (!string.IsNullOrWhiteSpace(percentageThreshold))
+        {
+            if (!int.TryParse(percentageThreshold, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return new CarOutcome(vin, false, "Charge control: PercentageThreshold: give a whole number from 1 to 100.");
+            }
+
+            threshold = value;
+        }
+
+        var request = new ChargeControlRequest(threshold, string.IsNullOrWhiteSpace(stopAt) ? null : stopAt);
         var check = ChargeControlRules.Validate(request);
         if (!check.IsValid)
         {
-            return Done(vin, false, "Charge control: " + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+            return new CarOutcome(vin, false, "Charge control: " + string.Join(" ", check.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
         }
 
         try
         {
             var saved = await chargeControl.SetAsync(vin, _ => request.ToSetting(), cancellationToken);
-            return Done(vin, true, "Charge control saved: " + ChargeControlWords(saved));
+            return new CarOutcome(vin, true, "Charge control saved: " + ChargeControlWords(saved));
         }
         catch (GatewayException failure)
         {
-            return Done(vin, false, "Charge control: " + failure.Message);
+            return new CarOutcome(vin, false, "Charge control: " + failure.Message);
         }
     }
 
     /// <summary>Reads the car's status now (the one control here that asks its cloud, because the owner pressed it).</summary>
-    public async Task<IActionResult> OnPostRefreshAsync(string vin, CancellationToken cancellationToken)
+    public async Task<CarOutcome> RefreshAsync(string vin, CancellationToken cancellationToken)
     {
         try
         {
             var entry = await directory.FindAsync(vin, cancellationToken);
             await cache.GetAsync(entry, TimeSpan.Zero, cancellationToken);
-            return Done(vin, true, "Status read just now.");
+            return new CarOutcome(vin, true, "Status read just now.");
         }
         catch (GatewayException failure)
         {
-            return Done(vin, false, "Reading the status: " + failure.Message);
+            return new CarOutcome(vin, false, "Reading the status: " + failure.Message);
         }
     }
 
@@ -134,12 +124,6 @@ public sealed class IndexModel(
     {
         var threshold = view.PercentageThreshold >= 100 ? "no threshold" : $"stops at {view.PercentageThreshold} %";
         return view.StopAt is { } at ? $"{threshold}, and every day at {at}" : threshold;
-    }
-
-    private RedirectToPageResult Done(string vin, bool succeeded, string message)
-    {
-        LastOutcome = new CarOutcome(vin, succeeded, message).Write();
-        return RedirectToPage();
     }
 
     private CarCard Card(Vehicle vehicle, Prices prices) => PricedCard(vehicle, prices) with
@@ -187,10 +171,9 @@ public sealed class IndexModel(
     private sealed record Prices(IReadOnlyList<PriceSlot>? Slots, string? Problem);
 }
 
-/// <summary>What a form post on the dashboard did to which car, carried across the redirect in TempData.</summary>
-public sealed record CarOutcome(string Vin, bool Succeeded, string Message)
-{
-    public string Write() => System.Text.Json.JsonSerializer.Serialize(this);
+/// <summary>Everything the dashboard shows: the cars (empty until they were listed once), the accounts, and the last outcome.</summary>
+public sealed record DashboardView(IReadOnlyList<CarCard> Cars, bool CarsKnown, IReadOnlyList<AccountStatus> Accounts, bool Demo,
+    CarOutcome? Outcome, DateTimeOffset Now);
 
-    public static CarOutcome? Read(string? text) => text is null ? null : System.Text.Json.JsonSerializer.Deserialize<CarOutcome>(text);
-}
+/// <summary>What a form post on the dashboard did to which car, shown once after the redirect (see <see cref="PageOutcomes"/>).</summary>
+public sealed record CarOutcome(string Vin, bool Succeeded, string Message);
