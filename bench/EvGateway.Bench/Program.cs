@@ -1,6 +1,6 @@
 // The gateway's cost, measured in one run against a bare Kestrel app on the same machine: cached status throughput
 // of both surfaces as a ratio to the bare app answering the same JSON, p99 latency, RSS after load, and start-up.
-//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 4 --rounds 3 --connections 32] [--hold]
+//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 4 --rounds 5 --connections 32] [--hold]
 // --hold keeps both apps running after the figures (their process ids and URLs printed) for a profiler, until Enter.
 using System.Diagnostics;
 using System.Globalization;
@@ -16,7 +16,7 @@ if (args.Contains(BareApp.Flag))
 }
 
 var seconds = Option("--seconds", 4);
-var rounds = Option("--rounds", 3);
+var rounds = Option("--rounds", 5);
 var connections = Option("--connections", 32);
 var root = RepositoryRoot();
 var work = Directory.CreateTempSubdirectory("evgw-bench-");
