@@ -113,7 +113,7 @@ public static class HostingExtensions
             logging.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
         });
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemBodies();
         app.UseMiddleware<HostGuard>();
         app.UseMiddleware<LanGuard>();
         // CORS only hides answers: a page of another site could still post a command, so its writes stop here.

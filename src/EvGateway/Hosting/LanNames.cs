@@ -61,8 +61,7 @@ public sealed class LanNames
             return known;
         }
 
-        var name = Normalise(host);
-        var allowed = IsLanName(name) || exact.Contains(name) || suffixes.Any(suffix => name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+        var allowed = Decide(Normalise(host));
         if (answers.Count < MaxRemembered)
         {
             answers.TryAdd(host, allowed);
@@ -70,6 +69,10 @@ public sealed class LanNames
 
         return allowed;
     }
+
+    // Apart from Allows: a lambda capturing the name there would allocate its closure on every request, cached or not.
+    private bool Decide(string name) =>
+        IsLanName(name) || exact.Contains(name) || suffixes.Any(suffix => name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>True for an IP literal, localhost, an mDNS name or a single-label name.</summary>
     public static bool IsLanName(string host)

@@ -135,6 +135,22 @@ public class HostingTests
         Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
         Assert.Equal("not_found", (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task A_method_a_route_does_not_take_is_answered_405_with_problem_details_while_a_read_has_none()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        using var wrongMethod = await app.Client.DeleteAsync("/api/vehicles", Ct);
+        using var read = await app.Client.GetAsync("/api/vehicles", Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
+        var problem = await wrongMethod.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(405, problem.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("application/json", read.Content.Headers.ContentType?.MediaType);
+    }
 }
 
 public class SecretsInLogsTests
