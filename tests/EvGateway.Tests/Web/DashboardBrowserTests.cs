@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text.Json;
 using EvGateway.Simulator.Renault;
 using EvGateway.Tests.Accounts;
@@ -29,6 +32,44 @@ public class DashboardBrowserTests(Browser browser)
             await Assertions.Expect(page.Locator($"article.car[data-vin='{vin}'] h2")).ToContainTextAsync(vin);
         }
     }
+
+    [Fact]
+    public async Task Without_script_at_the_gateways_lan_address_a_button_posts_its_form_and_the_page_then_says_what_it_did()
+    {
+        // The owner's case: a plain http address on the home network, where the browser sends no Sec-Fetch-Site and the
+        // cross-site guard goes by the Origin of the page's own post (a "null" one would be refused).
+        var address = LanAddress();
+        if (address is null)
+        {
+            Assert.Skip("This machine has no network address but loopback.");
+        }
+
+        await using var app = await GatewayApp.StartAsync(new()
+        {
+            ["Gateway:Urls"] = $"http://{address}:0",
+            ["Gateway:AllowedNetworks:0"] = "127.0.0.0/8",
+            ["Gateway:AllowedNetworks:1"] = $"{address}/32",
+        }, overSockets: true);
+        var vin = RenaultCloud.DemoZoePhase2Vin;
+        await app.Client.GetAsync("/api/vehicles", Ct);
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, "/").ToString());
+        var reads = app.Simulator.Renault.CallCounts().Values.Sum();
+
+        await page.Locator($"article.car[data-vin='{vin}']").GetByRole(AriaRole.Button, new() { Name = "Read now" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator($"article.car[data-vin='{vin}'] [data-outcome]")).ToHaveTextAsync("Status read just now.");
+        Assert.Equal(new Uri(app.BaseAddress, "/").ToString(), page.Url);
+        Assert.True(app.Simulator.Renault.CallCounts().Values.Sum() > reads, "the car's cloud was not asked");
+        await context.CloseAsync();
+    }
+
+    private static IPAddress? LanAddress() => NetworkInterface.GetAllNetworkInterfaces()
+        .Where(network => network.OperationalStatus == OperationalStatus.Up && network.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .SelectMany(network => network.GetIPProperties().UnicastAddresses)
+        .Select(unicast => unicast.Address)
+        .FirstOrDefault(ip => ip.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(ip));
 
     [Fact]
     public async Task Stopping_a_charging_car_from_its_button_changes_its_charge_state_on_the_page_without_a_reload()
