@@ -18,7 +18,7 @@ public sealed class HistoryModel(VehicleDirectory directory, HistoryDatabase dat
     /// curve of the session starting at <paramref name="session"/> (default: the latest).</summary>
     public async Task<HistoryView> ViewAsync(string vin, string? from, string? to, string? session, CancellationToken cancellationToken)
     {
-        var view = await LoadAsync(vin, from, to, cancellationToken);
+        var (view, _) = await LoadAsync(vin, from, to, cancellationToken);
         var curve = view.Charges.FirstOrDefault(c => session is not null && Parse(session) is { } at && (c.Start - at).Duration() < TimeSpan.FromSeconds(1))
                     ?? view.Charges.LastOrDefault();
         return view with { Curve = curve };
@@ -29,11 +29,10 @@ public sealed class HistoryModel(VehicleDirectory directory, HistoryDatabase dat
     public async Task<HistoryView> SetPriceAsync(string vin, string? from, string? to, string start, string pricePerKwh,
         CancellationToken cancellationToken)
     {
-        var view = await LoadAsync(vin, from, to, cancellationToken);
+        var (view, car) = await LoadAsync(vin, from, to, cancellationToken);
         if (Parse(start) is { } at
             && double.TryParse(pricePerKwh, NumberStyles.Float, CultureInfo.InvariantCulture, out var price) && price is >= 0 and <= 100)
         {
-            var car = (await directory.FindAsync(vin, cancellationToken)).Vehicle;
             history.SetPrice(view.Vin, car.BatteryCapacityKwh, view.Samples, at, price, null);
         }
 
@@ -60,7 +59,7 @@ public sealed class HistoryModel(VehicleDirectory directory, HistoryDatabase dat
         return text.ToString().TrimEnd();
     }
 
-    private async Task<HistoryView> LoadAsync(string vin, string? from, string? to, CancellationToken cancellationToken)
+    private async Task<(HistoryView View, Vehicle Car)> LoadAsync(string vin, string? from, string? to, CancellationToken cancellationToken)
     {
         var car = (await directory.FindAsync(vin, cancellationToken)).Vehicle;
         var upper = Parse(to) ?? time.GetUtcNow();
@@ -73,11 +72,12 @@ public sealed class HistoryModel(VehicleDirectory directory, HistoryDatabase dat
         }
 
         var charges = history.Priced(id, car.BatteryCapacityKwh, samples, lower, upper);
-        return new HistoryView(id, $"{car.Brand} {car.Model}", lower, upper, samples, charges,
+        var view = new HistoryView(id, $"{car.Brand} {car.Model}", lower, upper, samples, charges,
             [.. Sessions.Trips(samples, car.BatteryCapacityKwh).Where(t => t.Start >= lower && t.Start < upper)],
             [.. charges.GroupBy(c => c.Start.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture))
                 .OrderBy(g => g.Key)
                 .Select(g => (g.Key, g.Sum(c => c.EnergyKwh ?? 0), g.Sum(c => c.Cost ?? 0)))]);
+        return (view, car);
     }
 
     private static DateTimeOffset? Parse(string? text) =>
