@@ -35,6 +35,11 @@ public class HistoryPageTests(Browser browser)
         Assert.True((await page.Locator("svg[data-chart=curve] polyline[data-series=level]").GetAttributeAsync("points"))!.Split(' ').Length > 5);
         Assert.NotEmpty((await page.Locator("svg[data-chart=curve] polyline[data-series=power]").GetAttributeAsync("points"))!);
         await Assertions.Expect(page.Locator("svg[data-chart=monthly] rect")).Not.ToHaveCountAsync(0);
+        // Each month's bar has its label under it, as SVG text at a place on the chart.
+        var label = page.Locator("svg[data-chart=monthly] text[data-month-label]").First;
+        await Assertions.Expect(label).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2} · \d+\.\d{2}$"));
+        Assert.Matches(@"^\d+(\.\d+)?$", await label.GetAttributeAsync("x"));
+        Assert.Equal("165", await label.GetAttributeAsync("y"));
         var before = await session.Locator("[data-cost]").TextContentAsync();
 
         await session.GetByRole(AriaRole.Textbox).FillAsync("0.5");
