@@ -41,6 +41,10 @@ public static class ChargingServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SmartChargeReplanner>());
         services.AddSingleton<IDailyChargeScheduling, DelayedStartScheduling>();
         services.AddSingleton<ChargeScheduleService>();
+        services.AddValidator<ChargeControlRequest, ChargeControlRequestValidator>();
+        services.AddValidator<ChargeScheduleRequest, ChargeScheduleRequestValidator>();
+        services.AddValidator<SmartChargeRequest, SmartChargeRequestValidator>();
+        services.AddValidator<SmartChargePlanQuery, SmartChargePlanQueryValidator>();
         return services;
     }
 

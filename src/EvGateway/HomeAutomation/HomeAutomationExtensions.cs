@@ -1,4 +1,5 @@
 using EvGateway.HomeAutomation.Abrp;
+using EvGateway.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace EvGateway.HomeAutomation;
@@ -22,6 +23,7 @@ public static class HomeAutomationExtensions
         services.AddHttpClient(AbrpForwarder.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<AbrpForwarder>();
         services.AddHostedService(provider => provider.GetRequiredService<AbrpForwarder>());
+        services.AddValidator<AbrpRequest, AbrpRequestValidator>();
         return services;
     }
 

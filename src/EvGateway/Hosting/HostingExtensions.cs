@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using EvGateway.Vehicles;
-using FluentValidation;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -70,7 +69,6 @@ public static class HostingExtensions
         // Binding failures (a word where a number goes, malformed JSON) become exceptions the error handler turns into 400s.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddGatewayProblemDetails();
-        builder.Services.AddValidatorsFromAssemblyContaining<GatewayOptions>(includeInternalTypes: true);
         builder.Services.AddGatewayHealth();
         builder.Services.AddSingleton<IGatewayCommand, HealthCheckCommand>();
         builder.Services.AddEndpointsApiExplorer();

@@ -13,6 +13,13 @@ public static class Validation
         .AddEndpointFilter<ValidationFilter<T>>()
         .ProducesValidationProblem();
 
+    /// <summary>
+    /// Registers the validator <see cref="Validate{T}"/> runs for <typeparamref name="T"/>. Each feature names its own
+    /// beside its routes: a scan of the assembly at start would load every type in it, pages included.
+    /// </summary>
+    public static IServiceCollection AddValidator<T, TValidator>(this IServiceCollection services) where TValidator : class, IValidator<T> =>
+        services.AddScoped<IValidator<T>, TValidator>();
+
     /// <summary>A 400 ValidationProblem for one field, the shape every validation failure has.</summary>
     public static IResult Problem(string field, string reason) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [reason] },

@@ -107,8 +107,10 @@ public static class WebServiceCollectionExtensions
         return TypedResults.Redirect($"/history/{Uri.EscapeDataString(view.Vin)}{query}");
     }
 
-    private static ComponentPage<TPage> Page<TPage>(object model) where TPage : Microsoft.AspNetCore.Components.IComponent =>
-        new(new Dictionary<string, object?> { ["Model"] = model });
+    // An IResult, not the page's own type: the route table reads handlers' return types at start, and the component types
+    // would load the components' assembly before anyone opens a page.
+    private static IResult Page<TPage>(object model) where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        new ComponentPage<TPage>(new Dictionary<string, object?> { ["Model"] = model });
 
     private static bool Is(string? handler, string name) => string.Equals(handler, name, StringComparison.OrdinalIgnoreCase);
 

@@ -90,6 +90,10 @@ public static class PsaServiceCollectionExtensions
         services.AddSingleton<PsaMakerAccount>();
         services.AddSingleton<IMakerAccount>(provider => provider.GetRequiredService<PsaMakerAccount>());
         services.AddSingleton(new MakerAccountRoutes(PsaProvider.MakerName, PsaAccountsApi.Map));
+        services.AddValidator<PsaLoginRequest, PsaLoginRequestValidator>();
+        services.AddValidator<PsaAuthorizeRequest, PsaAuthorizeRequestValidator>();
+        services.AddValidator<PsaPairingRequest, PsaPairingRequestValidator>();
+        services.AddValidator<PsaImportRequest, PsaImportRequestValidator>();
         services.AddSingleton<IGatewayCommand, PsaImportCommand>();
         return services;
     }

@@ -77,6 +77,8 @@ public static class RenaultServiceCollectionExtensions
         services.AddSingleton<IDailyChargeScheduling, RenaultEvSettingsScheduling>();
         services.AddSingleton<IChargeLimit, RenaultChargeLimit>();
         services.AddSingleton<IChargeHistorySource, RenaultChargeHistory>();
+        services.AddValidator<RenaultLoginRequest, RenaultLoginRequestValidator>();
+        services.AddValidator<RenaultVerifyRequest, RenaultVerifyRequestValidator>();
         return services;
     }
 
