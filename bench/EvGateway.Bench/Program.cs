@@ -1,6 +1,6 @@
 // The gateway's cost, measured in one run against a bare Kestrel app on the same machine: cached status throughput
 // of both surfaces as a ratio to the bare app answering the same JSON, p99 latency, RSS after load, and start-up.
-//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 4 --rounds 5 --connections 32] [--hold]
+//   dotnet run -c Release --project bench/EvGateway.Bench [-- --seconds 3 --rounds 7 --connections 32] [--hold]
 // --hold keeps both apps running after the figures (their process ids and URLs printed) for a profiler, until Enter.
 using System.Diagnostics;
 using System.Globalization;
@@ -15,8 +15,8 @@ if (args.Contains(BareApp.Flag))
     return 0;
 }
 
-var seconds = Option("--seconds", 4);
-var rounds = Option("--rounds", 5);
+var seconds = Option("--seconds", 3);
+var rounds = Option("--rounds", 7);
 var connections = Option("--connections", 32);
 var root = RepositoryRoot();
 var work = Directory.CreateTempSubdirectory("evgw-bench-");
@@ -59,8 +59,9 @@ try
     started.Add(bare);
     var bareReady = await WaitUntilAnswersAsync(bare, $"{bareUrl}/health/live");
 
-    // Rounds alternate the two apps, so a slow spell of the shared machine falls on both; each figure is the median of
-    // its rounds.
+    // Rounds alternate the two apps, so a slow spell of the shared machine falls on both: each ratio is the median of
+    // the rounds' own ratios (gateway against the bare app just before or after it, the order turning every round), and
+    // each req/s figure the median of its rounds.
     var targets = new (string Name, string Url)[]
     {
         ("bare Kestrel, legacy JSON", $"{bareUrl}/get_vehicleinfo/{vin}"),
@@ -71,9 +72,12 @@ try
     var runs = targets.Select(_ => new List<Load.Result>()).ToArray();
     for (var round = 0; round < rounds; round++)
     {
-        for (var i = 0; i < targets.Length; i++)
+        for (var pair = 0; pair < targets.Length; pair += 2)
         {
-            runs[i].Add(await Load.RunAsync(targets[i].Url, seconds, connections));
+            foreach (var i in round % 2 == 0 ? [pair, pair + 1] : new[] { pair + 1, pair })
+            {
+                runs[i].Add(await Load.RunAsync(targets[i].Url, seconds, connections));
+            }
         }
     }
 
@@ -89,8 +93,12 @@ try
         Console.WriteLine($"{name,-40} {result.RequestsPerSecond,10:F0} {result.P99Milliseconds,8:F2} {result.Errors,7}");
     }
 
-    var legacyRatio = rows[1].Result.RequestsPerSecond / rows[0].Result.RequestsPerSecond;
-    var apiRatio = rows[3].Result.RequestsPerSecond / rows[2].Result.RequestsPerSecond;
+    var legacyRatios = runs[1].Zip(runs[0], (gateway, bare) => gateway.RequestsPerSecond / bare.RequestsPerSecond).ToList();
+    var apiRatios = runs[3].Zip(runs[2], (gateway, bare) => gateway.RequestsPerSecond / bare.RequestsPerSecond).ToList();
+    var legacyRatio = Median(legacyRatios);
+    var apiRatio = Median(apiRatios);
+    Console.WriteLine($"ratios by round: legacy {string.Join(" ", legacyRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, " +
+                      $"REST {string.Join(" ", apiRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}");
     var rssRatio = gatewayRss / bareRss;
     var p99 = Math.Max(rows[1].Result.P99Milliseconds, rows[3].Result.P99Milliseconds);
     var errors = rows.Sum(r => r.Result.Errors);

@@ -6,22 +6,22 @@ namespace EvGateway.Hosting;
 /// the status for "this server does not serve that authority"; health endpoints included (a container health check
 /// calls 127.0.0.1, which passes).
 /// </summary>
-public sealed class HostGuard(RequestDelegate next, LanNames names, ILogger<HostGuard> logger)
+public sealed class HostGuard(RequestDelegate next, LanNames names, IProblemDetailsService problems, ILogger<HostGuard> logger)
 {
     public const string Code = "host_not_allowed";
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    // Not async: an allowed request goes straight on, without a state machine of this middleware around it.
+    public Task InvokeAsync(HttpContext context)
     {
         // No Host at all is an HTTP/1.0 script, never a browser, so never a rebinding page.
         var host = context.Request.Host;
         if (host.HasValue && !names.Allows(host.Host))
         {
             logger.LogWarning("Refused a request for host {Host}: not a LAN name nor in Gateway:AllowedHosts", host.Host);
-            await problems.RefuseAsync(context, StatusCodes.Status421MisdirectedRequest, Code, "Host not served",
+            return problems.RefuseAsync(context, StatusCodes.Status421MisdirectedRequest, Code, "Host not served",
                 "This gateway answers IP addresses, localhost, *.local and single-label names; add others to Gateway:AllowedHosts.");
-            return;
         }
 
-        await next(context);
+        return next(context);
     }
 }

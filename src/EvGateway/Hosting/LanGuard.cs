@@ -10,7 +10,7 @@ namespace EvGateway.Hosting;
 /// Keeps the gateway a LAN service: callers outside <c>Gateway:AllowedNetworks</c> (a forwarded port) get 403, and
 /// when <c>Gateway:ApiKey</c> is set every request but health needs a matching X-Api-Key header.
 /// </summary>
-public sealed class LanGuard(RequestDelegate next, IOptionsMonitor<GatewayOptions> options, ILogger<LanGuard> logger)
+public sealed class LanGuard(RequestDelegate next, IOptionsMonitor<GatewayOptions> options, IProblemDetailsService problems, ILogger<LanGuard> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -19,25 +19,24 @@ public sealed class LanGuard(RequestDelegate next, IOptionsMonitor<GatewayOption
 
     private readonly IPNetwork[] allowed = Parse(options.CurrentValue.AllowedNetworks);
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    // Not async: an allowed request goes straight on, without a state machine of this middleware around it.
+    public Task InvokeAsync(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;
         // No address means an in-process caller (test host, Unix socket): nothing came over the network.
         if (remote is not null && !IsAllowed(remote))
         {
             logger.LogWarning("Refused a request from {Remote}: outside Gateway:AllowedNetworks", remote);
-            await problems.RefuseAsync(context, 403, ErrorCodes.Forbidden, "Not allowed", "This gateway only answers its local networks (Gateway:AllowedNetworks).");
-            return;
+            return problems.RefuseAsync(context, 403, ErrorCodes.Forbidden, "Not allowed", "This gateway only answers its local networks (Gateway:AllowedNetworks).");
         }
 
         var key = options.CurrentValue.ApiKey;
         if (!string.IsNullOrEmpty(key) && !context.Request.Path.StartsWithSegments("/health") && !KeyMatches(context, key))
         {
-            await problems.RefuseAsync(context, 401, "unauthorized", "API key required", $"Send the gateway's API key in the {ApiKeyHeader} header.");
-            return;
+            return problems.RefuseAsync(context, 401, "unauthorized", "API key required", $"Send the gateway's API key in the {ApiKeyHeader} header.");
         }
 
-        await next(context);
+        return next(context);
     }
 
     public bool IsAllowed(IPAddress address)
