@@ -46,7 +46,19 @@ public sealed class CloudSimulator : IAsyncDisposable
 
     public Uri TariffUrl => TariffFeed.UrlFor(BaseAddress);
 
-    public static async Task<CloudSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    public static Task<CloudSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        // The simulator's web host is built off the caller's execution context. An observer of host building that is
+        // tied to that context would take it for the caller's own application: WebApplicationFactory's does so for every
+        // host built on the flow of the Program it hosts (demo mode's simulator included) until it stops listening,
+        // and moves it onto an in-memory test server: the simulator would have no socket and refuse every connection.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(() => StartWithRetriesAsync(options, cancellationToken), cancellationToken);
+        }
+    }
+
+    private static async Task<CloudSimulator> StartWithRetriesAsync(SimulatorOptions options, CancellationToken cancellationToken)
     {
         // A free port is found by asking the OS, then bound a moment later; a parallel test may take it in between.
         // With automatic ports that race is retried with new ones.
