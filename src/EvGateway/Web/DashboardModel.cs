@@ -126,15 +126,19 @@ public sealed class DashboardModel(
         return view.StopAt is { } at ? $"{threshold}, and every day at {at}" : threshold;
     }
 
-    private CarCard Card(Vehicle vehicle, Prices prices) => PricedCard(vehicle, prices) with
-    {
-        RefreshPolicy = policies.PolicyOf(vehicle.Vin),
-        NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, cache.Peek(vehicle.Vin)),
-    };
-
-    private CarCard PricedCard(Vehicle vehicle, Prices prices)
+    // The status is looked up once: the card's data and its next refresh describe the same reading.
+    private CarCard Card(Vehicle vehicle, Prices prices)
     {
         var status = cache.Peek(vehicle.Vin);
+        return PricedCard(vehicle, status, prices) with
+        {
+            RefreshPolicy = policies.PolicyOf(vehicle.Vin),
+            NextRefreshAt = policies.NextRefreshAt(vehicle.Vin, status),
+        };
+    }
+
+    private CarCard PricedCard(Vehicle vehicle, VehicleStatus? status, Prices prices)
+    {
         var now = time.GetUtcNow();
         if (!vehicle.IsElectric)
         {
